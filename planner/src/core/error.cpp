@@ -1,0 +1,110 @@
+#include "skylane/core/error.hpp"
+
+#include <array>
+
+namespace skylane {
+namespace {
+
+using C = Code;
+namespace ec = exit_code;
+
+// The catalogue is append-only: reasons are part of the public contract (logs, gRPC status
+// details, CLI exit codes). Never rename or remove a row; add new ones at the end of a block.
+constexpr std::array kCatalogue = {
+    // General.
+    ErrorSpec{"USAGE", C::kInvalidArgument, ec::kUsage, "command line is malformed"},
+    ErrorSpec{"INTERNAL", C::kInternal, ec::kSoftware, "a bug: an invariant did not hold"},
+    ErrorSpec{"FILE_NOT_FOUND", C::kNotFound, ec::kNoInput, "an input file does not exist"},
+    ErrorSpec{"FILE_UNREADABLE", C::kInvalidArgument, ec::kDataErr,
+              "an input file exists but cannot be read or parsed"},
+    ErrorSpec{"IO_ERROR", C::kUnavailable, ec::kIoErr, "reading or writing a file failed"},
+    ErrorSpec{"INVALID_ARGUMENT", C::kInvalidArgument, ec::kUsage, "an argument is out of range"},
+
+    // Map manifest and GIS ingest.
+    ErrorSpec{"MANIFEST_PARSE_ERROR", C::kInvalidArgument, ec::kConfig, "manifest is not TOML"},
+    ErrorSpec{"MANIFEST_UNKNOWN_KEY", C::kInvalidArgument, ec::kConfig,
+              "manifest has a key skylane does not know"},
+    ErrorSpec{"MANIFEST_MISSING_FIELD", C::kInvalidArgument, ec::kConfig,
+              "manifest lacks a required field"},
+    ErrorSpec{"MANIFEST_INVALID_VALUE", C::kInvalidArgument, ec::kConfig,
+              "manifest field has a value of the wrong type or range"},
+    ErrorSpec{"CELL_SIZE_INVALID", C::kInvalidArgument, ec::kConfig, "cell size is absurd"},
+    ErrorSpec{"GRID_TOO_LARGE", C::kResourceExhausted, ec::kConfig,
+              "extent and cell size give more cells than skylane can hold"},
+    ErrorSpec{"CRS_MISSING", C::kInvalidArgument, ec::kDataErr,
+              "a layer has no CRS and the manifest declares none"},
+    ErrorSpec{"CRS_INVALID", C::kInvalidArgument, ec::kConfig, "a CRS definition is not valid"},
+    ErrorSpec{"EXTENT_OUTSIDE_LAYERS", C::kInvalidArgument, ec::kDataErr,
+              "the map extent does not intersect any terrain layer"},
+    ErrorSpec{"LAYER_EMPTY", C::kInvalidArgument, ec::kDataErr, "a vector layer has no features"},
+    ErrorSpec{"GEOMETRY_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a geometry is invalid (self-intersecting, empty, wrong type)"},
+    ErrorSpec{"RASTER_NO_DATA", C::kInvalidArgument, ec::kDataErr,
+              "a raster holds no valid value over the extent"},
+    ErrorSpec{"FIELD_MISSING", C::kInvalidArgument, ec::kDataErr,
+              "a feature lacks an attribute the layer kind needs"},
+    ErrorSpec{"VALUE_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "an attribute value is NaN, negative or out of range"},
+
+    // Airspace file.
+    ErrorSpec{"AIRSPACE_FILE_BAD_MAGIC", C::kInvalidArgument, ec::kDataErr,
+              "file is not a skylane airspace file"},
+    ErrorSpec{"AIRSPACE_FILE_VERSION", C::kFailedPrecondition, ec::kDataErr,
+              "airspace file format version is not supported"},
+    ErrorSpec{"AIRSPACE_FILE_TRUNCATED", C::kDataLoss, ec::kDataErr,
+              "airspace file is shorter than its header says"},
+    ErrorSpec{"AIRSPACE_FILE_CORRUPT", C::kDataLoss, ec::kDataErr,
+              "airspace file content does not match its checksum"},
+    ErrorSpec{"GRID_FINGERPRINT_MISMATCH", C::kFailedPrecondition, ec::kDataErr,
+              "airspace file was built from other inputs than expected"},
+};
+
+}  // namespace
+
+const ErrorSpec* find_error_spec(std::string_view reason) {
+  for (const auto& spec : kCatalogue) {
+    if (spec.reason == reason) return &spec;
+  }
+  return nullptr;
+}
+
+std::pair<const ErrorSpec*, std::size_t> error_catalogue() {
+  return {kCatalogue.data(), kCatalogue.size()};
+}
+
+Error make_error(std::string_view reason, std::string message) {
+  const ErrorSpec* spec = find_error_spec(reason);
+  return Error{spec ? spec->code : Code::kInternal, std::string(reason), std::move(message)};
+}
+
+int Error::exit_code() const {
+  const ErrorSpec* spec = find_error_spec(reason);
+  return spec ? spec->exit_code : exit_code::kSoftware;
+}
+
+std::string Error::to_string() const { return reason + ": " + message; }
+
+std::string_view code_name(Code code) {
+  switch (code) {
+    case C::kOk: return "OK";
+    case C::kCancelled: return "CANCELLED";
+    case C::kUnknown: return "UNKNOWN";
+    case C::kInvalidArgument: return "INVALID_ARGUMENT";
+    case C::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
+    case C::kNotFound: return "NOT_FOUND";
+    case C::kAlreadyExists: return "ALREADY_EXISTS";
+    case C::kPermissionDenied: return "PERMISSION_DENIED";
+    case C::kResourceExhausted: return "RESOURCE_EXHAUSTED";
+    case C::kFailedPrecondition: return "FAILED_PRECONDITION";
+    case C::kAborted: return "ABORTED";
+    case C::kOutOfRange: return "OUT_OF_RANGE";
+    case C::kUnimplemented: return "UNIMPLEMENTED";
+    case C::kInternal: return "INTERNAL";
+    case C::kUnavailable: return "UNAVAILABLE";
+    case C::kDataLoss: return "DATA_LOSS";
+    case C::kUnauthenticated: return "UNAUTHENTICATED";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace skylane

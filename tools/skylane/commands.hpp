@@ -1,0 +1,14 @@
+// Registration of the `skylane` subcommands. Each subcommand is a thin wrapper over one library
+// call; it parses flags, calls the library and turns an Error into a message and exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace skylane::cli {
+
+/// Where a subcommand leaves its exit code (sysexits values, see skylane/core/error.hpp).
+struct ExitStatus {
+  int code = 0;
+};
+
+}  // namespace skylane::cli
