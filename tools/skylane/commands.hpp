@@ -2,7 +2,11 @@
 // call; it parses flags, calls the library and turns an Error into a message and exit code.
 #pragma once
 
+#include <iostream>
+
 #include <CLI/CLI.hpp>
+
+#include "skylane/core/error.hpp"
 
 namespace skylane::cli {
 
@@ -10,5 +14,13 @@ namespace skylane::cli {
 struct ExitStatus {
   int code = 0;
 };
+
+/// Prints "skylane: REASON: message" on stderr and records the catalogue's exit code.
+inline void report(const Error& e, ExitStatus& status) {
+  std::cerr << "skylane: " << e.to_string() << "\n";
+  status.code = e.exit_code();
+}
+
+void register_map_commands(CLI::App& app, ExitStatus& status);
 
 }  // namespace skylane::cli
