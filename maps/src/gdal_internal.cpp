@@ -59,8 +59,8 @@ Result<std::vector<LoadedFeature>> load_vector(const VectorSource& source,
                                        ")");
   }
   auto* dataset = GDALDataset::FromHandle(ds.get());
-  OGRLayer* layer = source.layer.empty() ? dataset->GetLayer(0)
-                                         : dataset->GetLayerByName(source.layer.c_str());
+  OGRLayer* layer =
+      source.layer.empty() ? dataset->GetLayer(0) : dataset->GetLayerByName(source.layer.c_str());
   if (!layer) {
     return fail(source.layer.empty() ? "LAYER_EMPTY" : "MANIFEST_INVALID_VALUE",
                 what + ": " + source.path + " has no layer" +
@@ -110,16 +110,19 @@ Result<std::vector<LoadedFeature>> load_vector(const VectorSource& source,
     }
     const auto type = wkbFlatten(g->getGeometryType());
     if ((type == wkbPolygon || type == wkbMultiPolygon) && !g->IsValid()) {
-      return fail("GEOMETRY_INVALID", label + " is not a valid polygon (self-intersecting or "
-                                              "badly nested rings): " + last_gdal_error());
+      return fail("GEOMETRY_INVALID", label +
+                                          " is not a valid polygon (self-intersecting or "
+                                          "badly nested rings): " +
+                                          last_gdal_error());
     }
     f.geometry = std::move(g);
     f.feature.reset(feature.release());
     out.push_back(std::move(f));
   }
   if (out.empty()) {
-    return fail("LAYER_EMPTY", what + ": " + source.path + " has no features" +
-                                   (source.where.empty() ? "" : " matching '" + source.where + "'"));
+    return fail("LAYER_EMPTY",
+                what + ": " + source.path + " has no features" +
+                    (source.where.empty() ? "" : " matching '" + source.where + "'"));
   }
   return out;
 }

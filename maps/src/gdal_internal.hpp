@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
 #include <gdal.h>
 #include <gdal_alg.h>
 #include <gdal_utils.h>
@@ -14,9 +17,6 @@
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
 
 #include "skylane/core/error.hpp"
 #include "skylane/maps/manifest.hpp"

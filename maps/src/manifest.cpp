@@ -39,8 +39,8 @@ class TableReader {
     const toml::node* n = t_.get(key);
     if (!n) {
       if (def) return *def;
-      return fail("MANIFEST_MISSING_FIELD", where_ + ": required key '" + std::string(key) +
-                                                "' is missing");
+      return fail("MANIFEST_MISSING_FIELD",
+                  where_ + ": required key '" + std::string(key) + "' is missing");
     }
     if (const auto* s = n->as_string()) return s->get();
     return fail("MANIFEST_INVALID_VALUE", where_ + ": '" + std::string(key) + "' must be a string");
@@ -50,8 +50,8 @@ class TableReader {
     const toml::node* n = t_.get(key);
     if (!n) {
       if (def) return *def;
-      return fail("MANIFEST_MISSING_FIELD", where_ + ": required key '" + std::string(key) +
-                                                "' is missing");
+      return fail("MANIFEST_MISSING_FIELD",
+                  where_ + ": required key '" + std::string(key) + "' is missing");
     }
     double v = 0.0;
     if (const auto* i = n->as_integer()) {
@@ -59,12 +59,12 @@ class TableReader {
     } else if (const auto* f = n->as_floating_point()) {
       v = f->get();
     } else {
-      return fail("MANIFEST_INVALID_VALUE", where_ + ": '" + std::string(key) +
-                                                "' must be a number");
+      return fail("MANIFEST_INVALID_VALUE",
+                  where_ + ": '" + std::string(key) + "' must be a number");
     }
     if (!std::isfinite(v)) {
-      return fail("MANIFEST_INVALID_VALUE", where_ + ": '" + std::string(key) +
-                                                "' is NaN or infinite");
+      return fail("MANIFEST_INVALID_VALUE",
+                  where_ + ": '" + std::string(key) + "' is NaN or infinite");
     }
     return v;
   }
@@ -73,7 +73,8 @@ class TableReader {
     const toml::node* n = t_.get(key);
     if (!n) return def;
     if (const auto* b = n->as_boolean()) return b->get();
-    return fail("MANIFEST_INVALID_VALUE", where_ + ": '" + std::string(key) + "' must be true/false");
+    return fail("MANIFEST_INVALID_VALUE",
+                where_ + ": '" + std::string(key) + "' must be true/false");
   }
 
   Result<std::vector<std::string>> strings(std::string_view key) const {
@@ -82,14 +83,14 @@ class TableReader {
     if (!n) return out;
     const auto* arr = n->as_array();
     if (!arr) {
-      return fail("MANIFEST_INVALID_VALUE", where_ + ": '" + std::string(key) +
-                                                "' must be an array of strings");
+      return fail("MANIFEST_INVALID_VALUE",
+                  where_ + ": '" + std::string(key) + "' must be an array of strings");
     }
     for (const auto& e : *arr) {
       const auto* s = e.as_string();
       if (!s) {
-        return fail("MANIFEST_INVALID_VALUE", where_ + ": '" + std::string(key) +
-                                                  "' must hold only strings");
+        return fail("MANIFEST_INVALID_VALUE",
+                    where_ + ": '" + std::string(key) + "' must hold only strings");
       }
       out.push_back(s->get());
     }
@@ -137,15 +138,15 @@ Result<std::vector<const toml::table*>> tables_at(const toml::table& root, std::
   if (!n) return out;
   const auto* arr = n->as_array();
   if (!arr) {
-    return fail("MANIFEST_INVALID_VALUE",
-                file + ": '" + std::string(key) + "' must be an array of tables ([[" +
-                    std::string(key) + "]])");
+    return fail("MANIFEST_INVALID_VALUE", file + ": '" + std::string(key) +
+                                              "' must be an array of tables ([[" +
+                                              std::string(key) + "]])");
   }
   for (const auto& e : *arr) {
     const auto* t = e.as_table();
     if (!t) {
-      return fail("MANIFEST_INVALID_VALUE", file + ": '" + std::string(key) +
-                                                "' must hold only tables");
+      return fail("MANIFEST_INVALID_VALUE",
+                  file + ": '" + std::string(key) + "' must hold only tables");
     }
     out.push_back(t);
   }
@@ -176,12 +177,12 @@ Result<airspace::AltitudeLimit> read_limit(const TableReader& r, const std::stri
 Result<void> validate_manifest(const MapManifest& m) {
   const std::string& f = m.manifest_path;
   if (!(m.cell_xy_m >= 1.0 && m.cell_xy_m <= 5000.0)) {
-    return fail("CELL_SIZE_INVALID", f + ": [map] cell_xy_m = " + std::to_string(m.cell_xy_m) +
-                                         " is outside 1..5000 m");
+    return fail("CELL_SIZE_INVALID",
+                f + ": [map] cell_xy_m = " + std::to_string(m.cell_xy_m) + " is outside 1..5000 m");
   }
   if (!(m.cell_z_m >= 0.5 && m.cell_z_m <= 500.0)) {
-    return fail("CELL_SIZE_INVALID", f + ": [map] cell_z_m = " + std::to_string(m.cell_z_m) +
-                                         " is outside 0.5..500 m");
+    return fail("CELL_SIZE_INVALID",
+                f + ": [map] cell_z_m = " + std::to_string(m.cell_z_m) + " is outside 0.5..500 m");
   }
   const auto& e = m.extent_wgs84;
   if (!(e[0] >= -180 && e[2] <= 180 && e[1] >= -85 && e[3] <= 85 && e[0] < e[2] && e[1] < e[3])) {
@@ -233,8 +234,9 @@ Result<MapManifest> load_manifest(const std::string& path) {
     canon << root;
     m.canonical = canon.str();
   }
-  SKY_CHECK(TableReader(root, path).allow({"map", "terrain", "fallback_terrain", "land", "zones",
-                                            "obstacles", "vertiports", "airports"}));
+  SKY_CHECK(TableReader(root, path)
+                .allow({"map", "terrain", "fallback_terrain", "land", "zones", "obstacles",
+                        "vertiports", "airports"}));
 
   SKY_TRY(map_t, table_at(root, "map", path));
   if (!map_t) return fail("MANIFEST_MISSING_FIELD", path + ": the [map] table is missing");
@@ -266,9 +268,8 @@ Result<MapManifest> load_manifest(const std::string& path) {
     for (std::size_t i = 0; i < 4; ++i) {
       const auto v = (*arr)[i].value<double>();
       if (!v || !std::isfinite(*v)) {
-        return fail("MANIFEST_INVALID_VALUE",
-                    r.where() + ": 'extent_wgs84' element " + std::to_string(i) +
-                        " is not a finite number");
+        return fail("MANIFEST_INVALID_VALUE", r.where() + ": 'extent_wgs84' element " +
+                                                  std::to_string(i) + " is not a finite number");
       }
       m.extent_wgs84[i] = *v;
     }
@@ -277,8 +278,8 @@ Result<MapManifest> load_manifest(const std::string& path) {
   SKY_TRY(terrain_ts, tables_at(root, "terrain", path));
   for (std::size_t i = 0; i < terrain_ts.size(); ++i) {
     TableReader r(*terrain_ts[i], path + " [[terrain]] #" + std::to_string(i + 1));
-    SKY_CHECK(r.allow({"name", "path", "crs", "licence", "resampling", "nodata", "min_valid_m",
-                       "max_valid_m"}));
+    SKY_CHECK(r.allow(
+        {"name", "path", "crs", "licence", "resampling", "nodata", "min_valid_m", "max_valid_m"}));
     TerrainLayer t;
     SKY_TRY(name, r.string("name", "terrain-" + std::to_string(i + 1)));
     SKY_TRY(p, r.string("path", std::nullopt));
@@ -338,10 +339,10 @@ Result<MapManifest> load_manifest(const std::string& path) {
   SKY_TRY(zone_ts, tables_at(root, "zones", path));
   for (std::size_t i = 0; i < zone_ts.size(); ++i) {
     TableReader r(*zone_ts[i], path + " [[zones]] #" + std::to_string(i + 1));
-    SKY_CHECK(r.allow({"name", "path", "crs", "where", "layer", "kind", "derive", "buffer_m",
-                       "runway_lateral_m", "runway_beyond_end_m", "name_field", "merge",
-                       "floor_agl_m", "floor_amsl_m", "ceiling_agl_m", "ceiling_amsl_m",
-                       "windows"}));
+    SKY_CHECK(
+        r.allow({"name", "path", "crs", "where", "layer", "kind", "derive", "buffer_m",
+                 "runway_lateral_m", "runway_beyond_end_m", "name_field", "merge", "floor_agl_m",
+                 "floor_amsl_m", "ceiling_agl_m", "ceiling_amsl_m", "windows"}));
     ZoneLayer z;
     SKY_TRY(name, r.string("name", std::nullopt));
     SKY_TRY(src, read_vector(r, base));
@@ -372,8 +373,9 @@ Result<MapManifest> load_manifest(const std::string& path) {
     }
     if (buffer < 0 || lateral <= 0 || beyond < 0) {
       return fail("MANIFEST_INVALID_VALUE",
-                  r.where() + ": buffer_m, runway_lateral_m and runway_beyond_end_m must be "
-                              "positive");
+                  r.where() +
+                      ": buffer_m, runway_lateral_m and runway_beyond_end_m must be "
+                      "positive");
     }
     if (z.derive == ZoneDerive::kBuffer && buffer <= 0) {
       return fail("MANIFEST_INVALID_VALUE", r.where() + ": derive = buffer needs buffer_m > 0");
@@ -389,7 +391,8 @@ Result<MapManifest> load_manifest(const std::string& path) {
       return fail("MANIFEST_INVALID_VALUE", r.where() + ": ceiling must be above floor");
     }
     for (const std::string& w : windows) {
-      auto win = airspace::parse_activity_window(w, static_cast<std::int32_t>(m.utc_offset_hours * 3600));
+      auto win =
+          airspace::parse_activity_window(w, static_cast<std::int32_t>(m.utc_offset_hours * 3600));
       if (!win) return fail("MANIFEST_INVALID_VALUE", r.where() + ": " + win.error().message);
       z.windows.push_back(*win);
     }
@@ -414,8 +417,9 @@ Result<MapManifest> load_manifest(const std::string& path) {
     }
     if (!(mpf > 0 && mpf < 20) || !(radius > 0 && radius < 1000)) {
       return fail("MANIFEST_INVALID_VALUE",
-                  r.where() + ": metres_per_floor must be in (0, 20) and footprint_radius_m in "
-                              "(0, 1000)");
+                  r.where() +
+                      ": metres_per_floor must be in (0, 20) and footprint_radius_m in "
+                      "(0, 1000)");
     }
     o.name = name;
     o.source = src;

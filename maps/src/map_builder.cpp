@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gdal_internal.hpp"
+
 #include "skylane/airspace/airspace_file.hpp"
 #include "skylane/core/hash.hpp"
 #include "skylane/core/try.hpp"
@@ -78,18 +79,56 @@ struct TargetGrid {
   }
 };
 
+struct WarpedRaster {
+  std::vector<float> grid;          // row 0 = south; NaN where no valid value
+  bool footprint_overlaps = false;  // the raster's own extent intersects the map
+};
+
+// Whether the raster's footprint (its corners and edges, reprojected) meets the target grid.
+bool footprint_overlaps(GDALDatasetH src, const std::string& declared_crs, const double gt[6],
+                        const TargetGrid& g, const std::string& target_crs) {
+  OGRSpatialReference src_srs;
+  const std::string def = declared_crs.empty() ? GDALGetProjectionRef(src) : declared_crs;
+  if (src_srs.SetFromUserInput(def.c_str()) != OGRERR_NONE) return false;
+  OGRSpatialReference dst;
+  dst.SetFromUserInput(target_crs.c_str());
+  src_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct(
+      OGRCreateCoordinateTransformation(&src_srs, &dst));
+  if (!ct) return false;
+  const int w = GDALGetRasterXSize(src);
+  const int h = GDALGetRasterYSize(src);
+  double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+  for (int i = 0; i <= 20; ++i) {
+    const double t = i / 20.0;
+    const double px[4] = {t * w, t * w, 0, double(w)};
+    const double py[4] = {0, double(h), t * h, t * h};
+    for (int k = 0; k < 4; ++k) {
+      double x = gt[0] + px[k] * gt[1] + py[k] * gt[2];
+      double y = gt[3] + px[k] * gt[4] + py[k] * gt[5];
+      if (!ct->Transform(1, &x, &y)) continue;
+      x0 = std::min(x0, x);
+      y0 = std::min(y0, y);
+      x1 = std::max(x1, x);
+      y1 = std::max(y1, y);
+    }
+  }
+  return x1 > g.x0 && x0 < g.x0 + g.nx * g.cell && y1 > g.y0 && y0 < g.y0 + g.ny * g.cell;
+}
+
 // Reprojects and resamples a raster onto the target grid; NaN where there is no valid value.
-Result<std::vector<float>> warp_raster(const std::string& path, const std::string& declared_crs,
-                                       std::optional<double> nodata, const std::string& resampling,
-                                       double min_valid, double max_valid, const TargetGrid& g,
-                                       const std::string& target_crs, const std::string& what) {
+Result<WarpedRaster> warp_raster(const std::string& path, const std::string& declared_crs,
+                                 std::optional<double> nodata, const std::string& resampling,
+                                 double min_valid, double max_valid, const TargetGrid& g,
+                                 const std::string& target_crs, const std::string& what) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return fail("FILE_NOT_FOUND", what + ": " + path + " does not exist");
-  GdalDataset src(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr,
-                             nullptr));
+  GdalDataset src(
+      GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!src) {
-    return fail("FILE_UNREADABLE", what + ": " + path + " is not a raster GDAL can read (" +
-                                       last_gdal_error() + ")");
+    return fail("FILE_UNREADABLE",
+                what + ": " + path + " is not a raster GDAL can read (" + last_gdal_error() + ")");
   }
   if (GDALGetRasterCount(src.get()) < 1) {
     return fail("FILE_UNREADABLE", what + ": " + path + " has no raster band");
@@ -104,12 +143,26 @@ Result<std::vector<float>> warp_raster(const std::string& path, const std::strin
   if (GDALGetGeoTransform(src.get(), src_gt) != CE_None) {
     return fail("CRS_MISSING", what + ": " + path + " has no geotransform (not georeferenced)");
   }
-  std::vector<std::string> args = {"-of", "MEM", "-t_srs", target_crs, "-te",
-                                   std::to_string(g.x0), std::to_string(g.y0),
+  std::vector<std::string> args = {"-of",
+                                   "MEM",
+                                   "-t_srs",
+                                   target_crs,
+                                   "-te",
+                                   std::to_string(g.x0),
+                                   std::to_string(g.y0),
                                    std::to_string(g.x0 + g.nx * g.cell),
-                                   std::to_string(g.y0 + g.ny * g.cell), "-ts",
-                                   std::to_string(g.nx), std::to_string(g.ny), "-r", resampling,
-                                   "-ot", "Float32", "-dstnodata", "nan", "-wm", "512"};
+                                   std::to_string(g.y0 + g.ny * g.cell),
+                                   "-ts",
+                                   std::to_string(g.nx),
+                                   std::to_string(g.ny),
+                                   "-r",
+                                   resampling,
+                                   "-ot",
+                                   "Float32",
+                                   "-dstnodata",
+                                   "nan",
+                                   "-wm",
+                                   "512"};
   if (!declared_crs.empty()) {
     args.insert(args.end(), {"-s_srs", declared_crs});
   }
@@ -130,21 +183,23 @@ Result<std::vector<float>> warp_raster(const std::string& path, const std::strin
     return fail("FILE_UNREADABLE", what + ": cannot warp " + path + ": " + msg);
   }
   std::vector<float> raster(static_cast<std::size_t>(g.nx) * g.ny);
-  if (GDALRasterIO(GDALGetRasterBand(out.get(), 1), GF_Read, 0, 0, g.nx, g.ny, raster.data(),
-                   g.nx, g.ny, GDT_Float32, 0, 0) != CE_None) {
+  if (GDALRasterIO(GDALGetRasterBand(out.get(), 1), GF_Read, 0, 0, g.nx, g.ny, raster.data(), g.nx,
+                   g.ny, GDT_Float32, 0, 0) != CE_None) {
     return fail("FILE_UNREADABLE", what + ": reading warped " + path + ": " + last_gdal_error());
   }
   // Flip to grid order (row 0 south) and drop out-of-range values.
-  std::vector<float> grid(raster.size());
+  WarpedRaster result;
+  result.footprint_overlaps = footprint_overlaps(src.get(), declared_crs, src_gt, g, target_crs);
+  std::vector<float>& grid = result.grid;
+  grid.resize(raster.size());
   for (int r = 0; r < g.ny; ++r) {
     for (int x = 0; x < g.nx; ++x) {
       const float v = raster[static_cast<std::size_t>(r) * g.nx + x];
-      grid[g.col_of_raster(r, x)] = (std::isfinite(v) && v >= min_valid && v <= max_valid)
-                                        ? v
-                                        : kNoValue;
+      grid[g.col_of_raster(r, x)] =
+          (std::isfinite(v) && v >= min_valid && v <= max_valid) ? v : kNoValue;
     }
   }
-  return grid;
+  return result;
 }
 
 // Burns geometries (already in the working CRS) into a byte mask over a window of the grid.
@@ -173,15 +228,15 @@ Window window_of(const OGREnvelope& env, const TargetGrid& g) {
 
 Result<std::vector<std::uint8_t>> rasterize_mask(const std::vector<OGRGeometry*>& geoms,
                                                  const Window& win, const TargetGrid& g,
-                                                 const OGRSpatialReference& srs,
-                                                 bool all_touched) {
+                                                 const OGRSpatialReference& srs, bool all_touched) {
   GDALDriverH mem = GDALGetDriverByName("MEM");
   GdalDataset ds(GDALCreate(mem, "", win.w, win.h, 1, GDT_Byte, nullptr));
   if (!ds) return fail("INTERNAL", "cannot create an in-memory raster: " + last_gdal_error());
   const double top = g.y0 + g.ny * g.cell;
   double gt[6] = {g.x0 + win.col0 * g.cell, g.cell, 0, top - win.row0 * g.cell, 0, -g.cell};
   GDALSetGeoTransform(ds.get(), gt);
-  GDALSetSpatialRef(ds.get(), OGRSpatialReference::ToHandle(const_cast<OGRSpatialReference*>(&srs)));
+  GDALSetSpatialRef(ds.get(),
+                    OGRSpatialReference::ToHandle(const_cast<OGRSpatialReference*>(&srs)));
   std::vector<OGRGeometryH> handles;
   std::vector<double> burn;
   for (OGRGeometry* geom : geoms) {
@@ -191,14 +246,14 @@ Result<std::vector<std::uint8_t>> rasterize_mask(const std::vector<OGRGeometry*>
   int band = 1;
   CStringList opts(all_touched ? std::vector<std::string>{"ALL_TOUCHED=TRUE"}
                                : std::vector<std::string>{});
-  if (GDALRasterizeGeometries(ds.get(), 1, &band, static_cast<int>(handles.size()),
-                              handles.data(), nullptr, nullptr, burn.data(), opts.get(), nullptr,
+  if (GDALRasterizeGeometries(ds.get(), 1, &band, static_cast<int>(handles.size()), handles.data(),
+                              nullptr, nullptr, burn.data(), opts.get(), nullptr,
                               nullptr) != CE_None) {
     return fail("INTERNAL", "rasterising failed: " + last_gdal_error());
   }
   std::vector<std::uint8_t> mask(static_cast<std::size_t>(win.w) * win.h);
-  if (GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Read, 0, 0, win.w, win.h, mask.data(),
-                   win.w, win.h, GDT_Byte, 0, 0) != CE_None) {
+  if (GDALRasterIO(GDALGetRasterBand(ds.get(), 1), GF_Read, 0, 0, win.w, win.h, mask.data(), win.w,
+                   win.h, GDT_Byte, 0, 0) != CE_None) {
     return fail("INTERNAL", "reading a rasterised mask failed: " + last_gdal_error());
   }
   return mask;
@@ -260,8 +315,9 @@ Result<std::unique_ptr<OGRGeometry>> runway_rectangle(const OGRGeometry& g, doub
     line = g.toMultiLineString()->getGeometryRef(0);
   }
   if (!line || line->getNumPoints() < 2) {
-    return fail("GEOMETRY_INVALID", what + ": derive = runway needs a line from one runway "
-                                           "threshold to the other");
+    return fail("GEOMETRY_INVALID", what +
+                                        ": derive = runway needs a line from one runway "
+                                        "threshold to the other");
   }
   const double ax = line->getX(0);
   const double ay = line->getY(0);
@@ -299,9 +355,9 @@ Result<int> int_field(const LoadedFeature& f, const char* name, int def, int lo,
   if (idx < 0 || !f.feature->IsFieldSetAndNotNull(idx)) return def;
   const double v = f.feature->GetFieldAsDouble(idx);
   if (!std::isfinite(v) || v < lo || v > hi || v != std::floor(v)) {
-    return fail("VALUE_INVALID", what + ": field '" + name + "' = " +
-                                     f.feature->GetFieldAsString(idx) + " is not a whole number in " +
-                                     std::to_string(lo) + ".." + std::to_string(hi));
+    return fail("VALUE_INVALID",
+                what + ": field '" + name + "' = " + f.feature->GetFieldAsString(idx) +
+                    " is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi));
   }
   return static_cast<int>(v);
 }
@@ -351,11 +407,10 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
   const double nyd = std::ceil((by1 - g.y0) / g.cell);
   // Peak memory is dominated by a few float rasters per column during the terrain mosaic.
   if (nxd * nyd > 400e6 || nxd > 65535 || nyd > 65535) {
-    return fail("GRID_TOO_LARGE", m.manifest_path + ": extent at cell_xy_m " +
-                                      std::to_string(m.cell_xy_m) + " gives " +
-                                      std::to_string(static_cast<long long>(nxd)) + " x " +
-                                      std::to_string(static_cast<long long>(nyd)) +
-                                      " columns (at most 400 million)");
+    return fail("GRID_TOO_LARGE",
+                m.manifest_path + ": extent at cell_xy_m " + std::to_string(m.cell_xy_m) +
+                    " gives " + std::to_string(static_cast<long long>(nxd)) + " x " +
+                    std::to_string(static_cast<long long>(nyd)) + " columns (at most 400 million)");
   }
   g.nx = static_cast<int>(nxd);
   g.ny = static_cast<int>(nyd);
@@ -376,8 +431,8 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
   info.extent_wgs84 = m.extent_wgs84;
   info.utc_offset_s = m.utc_offset_s();
   info.unknown_terrain_margin_m = m.fallback ? m.fallback->margin_m : 0.0;
-  info.builder_version = "skylane map build (format " +
-                         std::to_string(airspace::kAirspaceFormatVersion) + ")";
+  info.builder_version =
+      "skylane map build (format " + std::to_string(airspace::kAirspaceFormatVersion) + ")";
   Hasher64 fp;
   fp.update(std::string_view("skylane-airspace"));
   fp.update_value(airspace::kAirspaceFormatVersion);
@@ -402,16 +457,23 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
     std::uint64_t contributed = 0;
     std::uint64_t valid = 0;
     for (std::size_t c = 0; c < n; ++c) {
-      if (std::isnan(warped[c])) continue;
+      if (std::isnan(warped.grid[c])) continue;
       ++valid;
       if (std::isnan(ground[c])) {
-        ground[c] = warped[c];
+        ground[c] = warped.grid[c];
         source[c] = static_cast<std::uint8_t>(std::min<std::size_t>(li + 1, 15));
         ++contributed;
       }
     }
+    if (valid == 0 && warped.footprint_overlaps) {
+      return fail("RASTER_NO_DATA", what + ": " + layer.path +
+                                        " covers part of the map but holds no valid height "
+                                        "there (all nodata, NaN or outside [" +
+                                        std::to_string(layer.min_valid_m) + ", " +
+                                        std::to_string(layer.max_valid_m) + "] m)");
+    }
     if (valid == 0) {
-      warn(stats, what + ": " + layer.path + " has no valid cell inside the map extent");
+      warn(stats, what + ": " + layer.path + " lies outside the map extent");
     } else if (contributed == 0) {
       warn(stats, what + ": every cell is already covered by a higher-priority layer");
     }
@@ -419,19 +481,19 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
     info.terrain_sources.push_back({layer.name, layer.path, layer.licence, content});
   }
   if (real_valid == 0) {
-    return fail("EXTENT_OUTSIDE_LAYERS",
-                m.manifest_path + ": the extent [" + std::to_string(e[0]) + ", " +
-                    std::to_string(e[1]) + ", " + std::to_string(e[2]) + ", " +
-                    std::to_string(e[3]) + "] holds no valid cell of any [[terrain]] layer");
+    return fail("EXTENT_OUTSIDE_LAYERS", m.manifest_path + ": the extent [" + std::to_string(e[0]) +
+                                             ", " + std::to_string(e[1]) + ", " +
+                                             std::to_string(e[2]) + ", " + std::to_string(e[3]) +
+                                             "] holds no valid cell of any [[terrain]] layer");
   }
   std::vector<float> fallback;
   if (m.fallback) {
     const std::string what = m.manifest_path + " [fallback_terrain]";
     SKY_TRY(content, hash_file(m.fallback->path));
     fp.update_value(content);
-    SKY_TRY(warped, warp_raster(m.fallback->path, m.fallback->crs, std::nullopt, "bilinear",
-                                -500.0, 9000.0, g, m.crs, what));
-    fallback = std::move(warped);
+    SKY_TRY(warped, warp_raster(m.fallback->path, m.fallback->crs, std::nullopt, "bilinear", -500.0,
+                                9000.0, g, m.crs, what));
+    fallback = std::move(warped.grid);
     info.fallback_terrain = m.fallback->path;
   }
   timer.lap("terrain");
@@ -503,14 +565,14 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
     for (auto& f : features) {
       const int idx = f.feature->GetFieldIndex(field.c_str());
       if (idx < 0) {
-        return fail("FIELD_MISSING", what + ": " + layer.source.path + " has no field '" + field +
-                                         "'");
+        return fail("FIELD_MISSING",
+                    what + ": " + layer.source.path + " has no field '" + field + "'");
       }
       if (!f.feature->IsFieldSetAndNotNull(idx)) continue;  // unknown height: skip, counted
       const double v = f.feature->GetFieldAsDouble(idx);
       if (!std::isfinite(v) || v < 0 || v * scale > 1000.0) {
-        return fail("VALUE_INVALID", what + ": " + feature_label(f, "") + " has " + field +
-                                         " = " + f.feature->GetFieldAsString(idx) +
+        return fail("VALUE_INVALID", what + ": " + feature_label(f, "") + " has " + field + " = " +
+                                         f.feature->GetFieldAsString(idx) +
                                          " (must be a number >= 0, height <= 1000 m)");
       }
       const double height = v * scale;
@@ -523,8 +585,8 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
       } else if (is_polygonal(*f.geometry)) {
         one.push_back(f.geometry.get());
       } else {
-        return fail("GEOMETRY_INVALID", what + ": " + feature_label(f, "") +
-                                            " is neither a point nor a polygon");
+        return fail("GEOMETRY_INVALID",
+                    what + ": " + feature_label(f, "") + " is neither a point nor a polygon");
       }
       OGREnvelope env;
       one[0]->getEnvelope(&env);
@@ -584,8 +646,8 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
       if (!layer.name_field.empty()) {
         const int idx = f.feature->GetFieldIndex(layer.name_field.c_str());
         if (idx < 0) {
-          return fail("FIELD_MISSING", what + ": " + layer.source.path + " has no field '" +
-                                           layer.name_field + "'");
+          return fail("FIELD_MISSING",
+                      what + ": " + layer.source.path + " has no field '" + layer.name_field + "'");
         }
         if (f.feature->IsFieldSetAndNotNull(idx)) {
           name += ": " + std::string(f.feature->GetFieldAsString(idx));
@@ -705,8 +767,10 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
       const OGRPoint* p = f.geometry->toPoint();
       // Airports up to 30 km outside the map still shape it (protection zones): keep them.
       constexpr double kAirportMarginM = 30000.0;
-      if (p->getX() < g.x0 - kAirportMarginM || p->getX() > g.x0 + g.nx * g.cell + kAirportMarginM ||
-          p->getY() < g.y0 - kAirportMarginM || p->getY() > g.y0 + g.ny * g.cell + kAirportMarginM) {
+      if (p->getX() < g.x0 - kAirportMarginM ||
+          p->getX() > g.x0 + g.nx * g.cell + kAirportMarginM ||
+          p->getY() < g.y0 - kAirportMarginM ||
+          p->getY() > g.y0 + g.ny * g.cell + kAirportMarginM) {
         continue;
       }
       SKY_TRY(ll, frame.to_lonlat({p->getX(), p->getY()}));

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "gdal_internal.hpp"
+
 #include "skylane/core/try.hpp"
 
 namespace skylane::maps {
@@ -76,8 +77,8 @@ Result<GeoJsonWriter> open_geojson(const airspace::Airspace& a, const std::strin
   std::error_code ec;
   std::filesystem::remove(out, ec);  // the GeoJSON driver refuses to overwrite
   GeoJsonWriter w;
-  w.ds.reset(GDALCreate(GDALGetDriverByName("GeoJSON"), out.c_str(), 0, 0, 0, GDT_Unknown,
-                        nullptr));
+  w.ds.reset(
+      GDALCreate(GDALGetDriverByName("GeoJSON"), out.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!w.ds) return fail("IO_ERROR", "cannot create " + out + ": " + last_gdal_error());
   OGRSpatialReference wgs84;
   wgs84.importFromEPSG(4326);
@@ -271,8 +272,8 @@ Result<void> export_layer(const airspace::Airspace& a, const ExportOptions& o) {
       grid[c] = static_cast<float>(o.layer == ExportLayer::kGround ? a.ground_amsl_m(c)
                                                                    : a.obstacle_top_amsl_m(c));
     }
-    GDALSetDescription(band, o.layer == ExportLayer::kGround ? "ground_amsl_m"
-                                                             : "obstacle_top_amsl_m");
+    GDALSetDescription(band,
+                       o.layer == ExportLayer::kGround ? "ground_amsl_m" : "obstacle_top_amsl_m");
     GDALSetRasterUnitType(band, "m");
     SKY_CHECK(write_band(mem, a, grid, GDT_Float32));
   } else if (o.layer == ExportLayer::kFreeAt) {
@@ -281,8 +282,8 @@ Result<void> export_layer(const airspace::Airspace& a, const ExportOptions& o) {
   } else {
     std::vector<std::uint8_t> grid(a.column_count());
     for (std::size_t c = 0; c < grid.size(); ++c) {
-      grid[c] = (a.flags(c) & cf::kUnknownTerrain) ? 255
-                                                   : static_cast<std::uint8_t>(a.terrain_source(c));
+      grid[c] =
+          (a.flags(c) & cf::kUnknownTerrain) ? 255 : static_cast<std::uint8_t>(a.terrain_source(c));
     }
     GDALSetDescription(band, "terrain_source");
     SKY_CHECK(write_band(mem, a, grid, GDT_Byte));

@@ -152,30 +152,45 @@ std::string summary_json(const MapSummary& s) {
   }
   json aps = json::array();
   for (const auto& p : s.airports) {
-    aps.push_back({{"ident", p.ident}, {"name", p.name}, {"type", p.type}, {"lon", p.lon_deg},
+    aps.push_back({{"ident", p.ident},
+                   {"name", p.name},
+                   {"type", p.type},
+                   {"lon", p.lon_deg},
                    {"lat", p.lat_deg}});
   }
   const json j = {
       {"name", s.name},
       {"fingerprint", s.fingerprint},
       {"crs", s.crs},
-      {"grid", {{"nx", s.nx}, {"ny", s.ny}, {"nz", s.nz}, {"cell_xy_m", s.cell_xy_m},
-                {"cell_z_m", s.cell_z_m}}},
+      {"grid",
+       {{"nx", s.nx},
+        {"ny", s.ny},
+        {"nz", s.nz},
+        {"cell_xy_m", s.cell_xy_m},
+        {"cell_z_m", s.cell_z_m}}},
       {"altitude_amsl_m", {{"min", s.altitude_min_amsl_m}, {"max", s.altitude_max_amsl_m}}},
-      {"extent_working_m", {{"xmin", s.extent_working[0]}, {"ymin", s.extent_working[1]},
-                            {"xmax", s.extent_working[2]}, {"ymax", s.extent_working[3]}}},
-      {"extent_wgs84", {{"west", s.extent_wgs84[0]}, {"south", s.extent_wgs84[1]},
-                        {"east", s.extent_wgs84[2]}, {"north", s.extent_wgs84[3]}}},
+      {"extent_working_m",
+       {{"xmin", s.extent_working[0]},
+        {"ymin", s.extent_working[1]},
+        {"xmax", s.extent_working[2]},
+        {"ymax", s.extent_working[3]}}},
+      {"extent_wgs84",
+       {{"west", s.extent_wgs84[0]},
+        {"south", s.extent_wgs84[1]},
+        {"east", s.extent_wgs84[2]},
+        {"north", s.extent_wgs84[3]}}},
       {"extent_wgs84_requested",
-       {{"west", s.extent_wgs84_requested[0]}, {"south", s.extent_wgs84_requested[1]},
-        {"east", s.extent_wgs84_requested[2]}, {"north", s.extent_wgs84_requested[3]}}},
+       {{"west", s.extent_wgs84_requested[0]},
+        {"south", s.extent_wgs84_requested[1]},
+        {"east", s.extent_wgs84_requested[2]},
+        {"north", s.extent_wgs84_requested[3]}}},
       {"columns", s.columns},
       {"unknown_terrain_columns", s.unknown_terrain_columns},
       {"water_columns", s.water_columns},
       {"structure_columns", s.structure_columns},
       {"columns_by_terrain_source", sources},
-      {"ground_amsl_m", {{"min", s.ground_min_m}, {"max", s.ground_max_m},
-                         {"mean_land", s.ground_mean_land_m}}},
+      {"ground_amsl_m",
+       {{"min", s.ground_min_m}, {"max", s.ground_max_m}, {"mean_land", s.ground_mean_land_m}}},
       {"obstacle_max_agl_m", s.obstacle_max_agl_m},
       {"zones_by_kind", zones},
       {"timed_zones", s.timed_zones},
@@ -189,7 +204,9 @@ std::string summary_json(const MapSummary& s) {
 std::string summary_text(const MapSummary& s) {
   std::ostringstream o;
   char buf[256];
-  auto pct = [&](std::uint64_t v) { return 100.0 * double(v) / double(std::max<std::uint64_t>(1, s.columns)); };
+  auto pct = [&](std::uint64_t v) {
+    return 100.0 * double(v) / double(std::max<std::uint64_t>(1, s.columns));
+  };
   o << "map " << s.name << "  (fingerprint " << s.fingerprint << ")\n";
   std::snprintf(buf, sizeof buf, "grid %d x %d columns x %d layers, cells %.1f m x %.1f m, %s\n",
                 s.nx, s.ny, s.nz, s.cell_xy_m, s.cell_z_m, s.crs.c_str());
@@ -200,9 +217,10 @@ std::string summary_text(const MapSummary& s) {
   std::snprintf(buf, sizeof buf, "extent WGS 84  %.4f E .. %.4f E, %.4f N .. %.4f N\n",
                 s.extent_wgs84[0], s.extent_wgs84[2], s.extent_wgs84[1], s.extent_wgs84[3]);
   o << buf;
-  std::snprintf(buf, sizeof buf, "extent working x %.0f .. %.0f m, y %.0f .. %.0f m (%.1f x %.1f km)\n",
-                s.extent_working[0], s.extent_working[2], s.extent_working[1],
-                s.extent_working[3], (s.extent_working[2] - s.extent_working[0]) / 1000.0,
+  std::snprintf(buf, sizeof buf,
+                "extent working x %.0f .. %.0f m, y %.0f .. %.0f m (%.1f x %.1f km)\n",
+                s.extent_working[0], s.extent_working[2], s.extent_working[1], s.extent_working[3],
+                (s.extent_working[2] - s.extent_working[0]) / 1000.0,
                 (s.extent_working[3] - s.extent_working[1]) / 1000.0);
   o << buf;
   std::snprintf(buf, sizeof buf,

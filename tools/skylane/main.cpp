@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+
 #include "skylane/core/error.hpp"
 
 int main(int argc, char** argv) {

@@ -3,10 +3,11 @@
 #include <iostream>
 
 #include "commands.hpp"
+
 #include "skylane/airspace/airspace_file.hpp"
 #include "skylane/maps/manifest.hpp"
-#include "skylane/maps/map_export.hpp"
 #include "skylane/maps/map_builder.hpp"
+#include "skylane/maps/map_export.hpp"
 #include "skylane/maps/map_info.hpp"
 
 namespace skylane::cli {
@@ -72,8 +73,9 @@ void register_map_commands(CLI::App& app, ExitStatus& status) {
   map->require_subcommand(1);
 
   auto build_opts = std::make_shared<MapBuildOptions>();
-  CLI::App* build = map->add_subcommand("build", "Compile GIS layers named by a manifest into an "
-                                                 "airspace file (.skya)");
+  CLI::App* build = map->add_subcommand("build",
+                                        "Compile GIS layers named by a manifest into an "
+                                        "airspace file (.skya)");
   build->add_option("--manifest", build_opts->manifest, "Map manifest (TOML)")->required();
   build->add_option("--out", build_opts->out, "Airspace file to write")->required();
   build->add_option("--cell-size", build_opts->cell_size_m,

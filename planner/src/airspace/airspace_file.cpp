@@ -1,8 +1,9 @@
 #include "skylane/airspace/airspace_file.hpp"
 
+#include <algorithm>
 #include <bit>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -173,8 +174,9 @@ void meta_from_json(const json& j, AirspaceInfo& i) {
   i.utc_offset_s = j.at("utc_offset_s");
   i.unknown_terrain_margin_m = j.at("unknown_terrain_margin_m");
   for (const json& s : j.at("terrain_sources")) {
-    i.terrain_sources.push_back({s.at("name"), s.at("path"), s.at("licence"),
-                                 std::stoull(s.at("content_hash").get<std::string>(), nullptr, 16)});
+    i.terrain_sources.push_back(
+        {s.at("name"), s.at("path"), s.at("licence"),
+         std::stoull(s.at("content_hash").get<std::string>(), nullptr, 16)});
   }
   i.fallback_terrain = j.at("fallback_terrain");
   i.builder_version = j.at("builder_version");
@@ -210,12 +212,17 @@ Result<void> write_airspace(const Airspace& airspace, const std::string& path) {
   const std::uint64_t sizes[kSectionCount] = {
       meta.size(), byte_size(airspace.raw_ground()), byte_size(airspace.raw_obstacle_top()),
       byte_size(airspace.raw_zone_set()), byte_size(airspace.raw_flags())};
+  // The checksum covers every byte after the header, padding included, in file order.
+  static const char kZeros[64] = {};
   std::uint64_t offset = align64(sizeof(Header));
   Hasher64 hasher;
+  hasher.update(kZeros, offset - sizeof(Header));
   for (int s = 0; s < kSectionCount; ++s) {
     h.sections[s] = {offset, sizes[s]};
     hasher.update(data[s], sizes[s]);
-    offset = align64(offset + sizes[s]);
+    const std::uint64_t next = align64(offset + sizes[s]);
+    hasher.update(kZeros, next - offset - sizes[s]);
+    offset = next;
   }
   h.file_bytes = offset;
   h.checksum = hasher.digest();
@@ -226,7 +233,6 @@ Result<void> write_airspace(const Airspace& airspace, const std::string& path) {
     if (!out) {
       return fail("IO_ERROR", "cannot create " + tmp + ": " + std::strerror(errno));
     }
-    static const char kZeros[64] = {};
     out.write(reinterpret_cast<const char*>(&h), sizeof h);
     std::uint64_t pos = sizeof h;
     for (int s = 0; s < kSectionCount; ++s) {
@@ -294,10 +300,11 @@ Result<Airspace> read_airspace(const std::string& path,
     const Section& sec = h.sections[s];
     if (sec.bytes != expect[s] || sec.offset < sizeof h || sec.offset > h.file_bytes ||
         sec.bytes > h.file_bytes - sec.offset) {
-      return fail("AIRSPACE_FILE_CORRUPT",
-                  path + ": section " + std::to_string(s) + " lies outside the file or has the "
-                  "wrong size for a " + std::to_string(h.nx) + " x " + std::to_string(h.ny) +
-                  " grid");
+      return fail("AIRSPACE_FILE_CORRUPT", path + ": section " + std::to_string(s) +
+                                               " lies outside the file or has the "
+                                               "wrong size for a " +
+                                               std::to_string(h.nx) + " x " + std::to_string(h.ny) +
+                                               " grid");
     }
   }
 
@@ -307,22 +314,38 @@ Result<Airspace> read_airspace(const std::string& path,
   void* dest[kSectionCount] = {meta.data(), ground.data(), obstacle.data(), zone_set.data(),
                                flags.data()};
   Hasher64 hasher;
+  std::uint64_t pos = sizeof h;
+  char gap[64];
+  auto hash_gap = [&](std::uint64_t until) {
+    while (pos < until) {
+      const auto n = static_cast<std::streamsize>(std::min<std::uint64_t>(sizeof gap, until - pos));
+      in.read(gap, n);
+      if (in.gcount() != n) return false;
+      hasher.update(gap, static_cast<std::size_t>(n));
+      pos += static_cast<std::uint64_t>(n);
+    }
+    return true;
+  };
   for (int s = 0; s < kSectionCount; ++s) {
-    in.seekg(static_cast<std::streamoff>(h.sections[s].offset));
+    if (h.sections[s].offset < pos || !hash_gap(h.sections[s].offset)) {
+      return fail("AIRSPACE_FILE_CORRUPT", path + ": sections overlap or are out of order");
+    }
     in.read(static_cast<char*>(dest[s]), static_cast<std::streamsize>(h.sections[s].bytes));
     if (static_cast<std::uint64_t>(in.gcount()) != h.sections[s].bytes) {
       return fail("IO_ERROR", "short read in " + path);
     }
     hasher.update(dest[s], h.sections[s].bytes);
+    pos += h.sections[s].bytes;
   }
+  if (!hash_gap(h.file_bytes)) return fail("IO_ERROR", "short read in " + path);
   if (hasher.digest() != h.checksum) {
     return fail("AIRSPACE_FILE_CORRUPT",
                 path + ": content does not match its checksum (damaged copy? rebuild the map)");
   }
   if (expected_fingerprint && *expected_fingerprint != h.fingerprint) {
-    return fail("GRID_FINGERPRINT_MISMATCH",
-                path + " has fingerprint " + fingerprint_hex(h.fingerprint) + ", expected " +
-                    fingerprint_hex(*expected_fingerprint));
+    return fail("GRID_FINGERPRINT_MISMATCH", path + " has fingerprint " +
+                                                 fingerprint_hex(h.fingerprint) + ", expected " +
+                                                 fingerprint_hex(*expected_fingerprint));
   }
 
   AirspaceInfo info;
@@ -382,16 +405,16 @@ Result<Airspace> read_airspace(const std::string& path,
   for (const auto& set : a.zone_sets()) {
     for (std::uint16_t id : set) {
       if (id == 0 || id > a.zones().size()) {
-        return fail("AIRSPACE_FILE_CORRUPT", path + ": zone set names zone " +
-                                                 std::to_string(id) + " that does not exist");
+        return fail("AIRSPACE_FILE_CORRUPT",
+                    path + ": zone set names zone " + std::to_string(id) + " that does not exist");
       }
     }
   }
   const std::size_t set_count = a.zone_sets().size();
   for (std::uint16_t s : zone_set) {
     if (s >= set_count) {
-      return fail("AIRSPACE_FILE_CORRUPT", path + ": a column names zone set " +
-                                               std::to_string(s) + " that does not exist");
+      return fail("AIRSPACE_FILE_CORRUPT",
+                  path + ": a column names zone set " + std::to_string(s) + " that does not exist");
     }
   }
   a.raw_ground() = std::move(ground);

@@ -8,8 +8,8 @@ namespace skylane::airspace {
 Result<VehicleView> VehicleView::create(const Airspace& airspace, const VehicleLimits& limits) {
   const AirspaceInfo& info = airspace.info();
   if (info.nz > 255) {
-    return fail("INVALID_ARGUMENT", "vehicle views support at most 255 layers; the map has " +
-                                        std::to_string(info.nz));
+    return fail("INVALID_ARGUMENT",
+                "vehicle views support at most 255 layers; the map has " + std::to_string(info.nz));
   }
   for (double v : {limits.terrain_clearance_m, limits.obstacle_clearance_m, limits.ceiling_agl_m}) {
     if (!(v >= 0.0)) {

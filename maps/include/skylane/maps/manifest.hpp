@@ -48,11 +48,11 @@ struct ZoneLayer {
   VectorSource source;
   airspace::ZoneKind kind = airspace::ZoneKind::kProhibited;
   ZoneDerive derive = ZoneDerive::kAsIs;
-  double buffer_m = 0.0;                ///< derive = buffer (points, lines or polygons)
-  double runway_lateral_m = 10000.0;    ///< derive = runway: either side of the centreline
-  double runway_beyond_end_m = 20000.0; ///< derive = runway: past each runway end
-  std::string name_field;               ///< per-feature zone names ("" = layer name + FID)
-  bool merge = false;                   ///< one zone for the whole layer
+  double buffer_m = 0.0;                 ///< derive = buffer (points, lines or polygons)
+  double runway_lateral_m = 10000.0;     ///< derive = runway: either side of the centreline
+  double runway_beyond_end_m = 20000.0;  ///< derive = runway: past each runway end
+  std::string name_field;                ///< per-feature zone names ("" = layer name + FID)
+  bool merge = false;                    ///< one zone for the whole layer
   airspace::AltitudeLimit floor;
   airspace::AltitudeLimit ceiling = airspace::AltitudeLimit::unlimited();
   std::vector<airspace::ActivityWindow> windows;

@@ -33,7 +33,6 @@ struct ExportOptions {
 
 /// 1 where a column is free at alt_agl_m above its ground (terrain, obstacles, unknown-terrain
 /// margin and always-active zones considered; no vehicle clearance), row 0 = SOUTH.
-[[nodiscard]] std::vector<std::uint8_t> free_mask_at(const airspace::Airspace& a,
-                                                     double alt_agl_m);
+[[nodiscard]] std::vector<std::uint8_t> free_mask_at(const airspace::Airspace& a, double alt_agl_m);
 
 }  // namespace skylane::maps

@@ -19,8 +19,8 @@ struct MapSummary {
   std::int32_t nx = 0, ny = 0, nz = 0;
   double cell_xy_m = 0, cell_z_m = 0;
   double altitude_min_amsl_m = 0, altitude_max_amsl_m = 0;
-  std::array<double, 4> extent_working{};       ///< xmin, ymin, xmax, ymax (m)
-  std::array<double, 4> extent_wgs84{};         ///< west, south, east, north of the grid
+  std::array<double, 4> extent_working{};  ///< xmin, ymin, xmax, ymax (m)
+  std::array<double, 4> extent_wgs84{};    ///< west, south, east, north of the grid
   std::array<double, 4> extent_wgs84_requested{};
   std::uint64_t columns = 0;
   std::uint64_t unknown_terrain_columns = 0;

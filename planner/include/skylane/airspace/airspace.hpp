@@ -21,7 +21,7 @@ namespace column_flag {
 inline constexpr std::uint8_t kUnknownTerrain = 1;  ///< no real DEM: fallback + margin used
 inline constexpr std::uint8_t kWater = 2;           ///< outside the land mask
 inline constexpr std::uint8_t kStructure = 4;       ///< a building / obstacle stands here
-inline constexpr int kTerrainSourceShift = 4;       ///< bits 4..7: terrain layer (1-based), 0 = none
+inline constexpr int kTerrainSourceShift = 4;  ///< bits 4..7: terrain layer (1-based), 0 = none
 }  // namespace column_flag
 
 /// Where the terrain of the map came from (manifest order = priority order).
@@ -43,7 +43,7 @@ struct AirspaceInfo {
   double origin_y_m = 0.0;  ///< south edge, working CRS
   double cell_xy_m = 20.0;
   double cell_z_m = 10.0;
-  double altitude_min_amsl_m = 0.0;  ///< bottom of layer z = 0
+  double altitude_min_amsl_m = 0.0;      ///< bottom of layer z = 0
   std::array<double, 4> extent_wgs84{};  ///< west, south, east, north requested (degrees)
   std::int32_t utc_offset_s = 8 * 3600;
   double unknown_terrain_margin_m = 0.0;
@@ -125,9 +125,7 @@ class Airspace {
   std::vector<std::uint16_t>& raw_zone_set() { return zone_set_; }
   std::vector<std::uint8_t>& raw_flags() { return flags_; }
   [[nodiscard]] const std::vector<std::uint16_t>& raw_ground() const { return ground_; }
-  [[nodiscard]] const std::vector<std::uint16_t>& raw_obstacle_top() const {
-    return obstacle_top_;
-  }
+  [[nodiscard]] const std::vector<std::uint16_t>& raw_obstacle_top() const { return obstacle_top_; }
   [[nodiscard]] const std::vector<std::uint16_t>& raw_zone_set() const { return zone_set_; }
   [[nodiscard]] const std::vector<std::uint8_t>& raw_flags() const { return flags_; }
 

@@ -41,8 +41,8 @@ class VehicleView {
         static_cast<std::uint32_t>(y) >= static_cast<std::uint32_t>(ny_)) {
       return false;
     }
-    const std::size_t c = static_cast<std::size_t>(y) * static_cast<std::size_t>(nx_) +
-                          static_cast<std::size_t>(x);
+    const std::size_t c =
+        static_cast<std::size_t>(y) * static_cast<std::size_t>(nx_) + static_cast<std::size_t>(x);
     return z >= band_lo_[c] && z < band_hi_[c];
   }
   /// Free layers [lo, hi) of column c (empty when lo >= hi).

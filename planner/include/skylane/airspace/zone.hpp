@@ -70,11 +70,11 @@ struct Zone {
   std::uint16_t id = 0;  ///< 1-based index into the airspace's zone table (0 = none)
   std::string name;
   ZoneKind kind = ZoneKind::kProhibited;
-  AltitudeLimit floor;                                    ///< default: the ground
-  AltitudeLimit ceiling = AltitudeLimit::unlimited();     ///< default: no upper limit
-  std::vector<ActivityWindow> windows;  ///< empty: always active
-  std::string source;                   ///< layer it came from (manifest name)
-  std::string geometry_wkt;             ///< polygon in the working CRS, for export and render
+  AltitudeLimit floor;                                 ///< default: the ground
+  AltitudeLimit ceiling = AltitudeLimit::unlimited();  ///< default: no upper limit
+  std::vector<ActivityWindow> windows;                 ///< empty: always active
+  std::string source;                                  ///< layer it came from (manifest name)
+  std::string geometry_wkt;  ///< polygon in the working CRS, for export and render
 
   [[nodiscard]] bool always_active() const { return windows.empty(); }
 

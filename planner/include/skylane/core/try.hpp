@@ -4,13 +4,13 @@
 
 #include "skylane/core/error.hpp"
 
-#define SKY_TRY(var, expr)                                \
-  auto var##_result_ = (expr);                            \
+#define SKY_TRY(var, expr)                                          \
+  auto var##_result_ = (expr);                                      \
   if (!var##_result_) return tl::unexpected(var##_result_.error()); \
   auto var = std::move(*var##_result_)
 
-#define SKY_CHECK(expr)                                   \
-  do {                                                    \
-    auto sky_check_result_ = (expr);                      \
+#define SKY_CHECK(expr)                                                       \
+  do {                                                                        \
+    auto sky_check_result_ = (expr);                                          \
     if (!sky_check_result_) return tl::unexpected(sky_check_result_.error()); \
   } while (0)

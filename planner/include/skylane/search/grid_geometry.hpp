@@ -17,9 +17,15 @@ struct GridGeometry {
   double cell_xy_m = 1.0;   ///< horizontal cell size (square cells)
   double cell_z_m = 1.0;    ///< vertical cell size
 
-  [[nodiscard]] double center_x_m(std::int32_t x) const { return origin_x_m + (x + 0.5) * cell_xy_m; }
-  [[nodiscard]] double center_y_m(std::int32_t y) const { return origin_y_m + (y + 0.5) * cell_xy_m; }
-  [[nodiscard]] double center_z_m(std::int32_t z) const { return origin_z_m + (z + 0.5) * cell_z_m; }
+  [[nodiscard]] double center_x_m(std::int32_t x) const {
+    return origin_x_m + (x + 0.5) * cell_xy_m;
+  }
+  [[nodiscard]] double center_y_m(std::int32_t y) const {
+    return origin_y_m + (y + 0.5) * cell_xy_m;
+  }
+  [[nodiscard]] double center_z_m(std::int32_t z) const {
+    return origin_z_m + (z + 0.5) * cell_z_m;
+  }
 
   /// Voxel containing a point (floor division; may be outside the grid).
   [[nodiscard]] Voxel voxel_at(double x_m, double y_m, double z_m) const {

@@ -55,10 +55,14 @@ enum class Outcome {
 
 [[nodiscard]] inline const char* outcome_name(Outcome o) {
   switch (o) {
-    case Outcome::kFound: return "found";
-    case Outcome::kNoRoute: return "no_route";
-    case Outcome::kBudgetExhausted: return "budget_exhausted";
-    case Outcome::kCancelled: return "cancelled";
+    case Outcome::kFound:
+      return "found";
+    case Outcome::kNoRoute:
+      return "no_route";
+    case Outcome::kBudgetExhausted:
+      return "budget_exhausted";
+    case Outcome::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
