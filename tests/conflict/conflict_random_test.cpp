@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 #include <optional>
 #include <random>
 #include <vector>
@@ -366,6 +367,58 @@ TEST(ConflictRandom, CheckAllMatchesAllPairsInADenseArena) {
   // 3 km x 3 km over 20 min: many conflicts, pieces long enough to be cut into chunks.
   const Arena arena{3000.0, 60.0, 120.0, 1200.0, 10.0, 200.0, 8};
   for (std::uint64_t seed : {1u, 2u, 3u}) run_set_cross_check(seed, 150, arena);
+}
+
+TEST(ConflictRandom, CheckAllMatchesAllPairsAcrossManyGridCells) {
+  // 12 km square over 30 min: many cell boundaries between close pairs of mixed classes.
+  const Arena arena{12000.0, 60.0, 120.0, 1800.0, 20.0, 300.0, 8};
+  for (std::uint64_t seed : {21u, 22u}) run_set_cross_check(seed, 500, arena);
+}
+
+TEST(ConflictRandom, BroadPhaseKeepsMixedClassPairsAtCellBoundaries) {
+  // Hovering pairs closer than the larger minimum (50 m) but farther than the smaller (0 m),
+  // scattered over 50 km so that many straddle grid cell boundaries in x or y.
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> pos(0.0, 50000.0);
+  std::uniform_real_distribution<double> gap(0.5, 49.5);
+  std::uniform_real_distribution<double> angle(0.0, 2.0 * std::numbers::pi);
+  constexpr int kPairs = 3000;
+  std::vector<Trajectory4D> trajectories;
+  trajectories.reserve(2 * kPairs);
+  std::vector<FlightRef> flights;
+  for (int k = 0; k < kPairs; ++k) {
+    const double x = pos(rng);
+    const double y = pos(rng);
+    const double g = gap(rng);
+    const double th = angle(rng);
+    Trajectory4D a;
+    a.id = 2 * k;
+    a.points = {{x, y, 100.0, Millis(0)}, {x, y, 100.0, Millis(60000)}};
+    Trajectory4D b = a;
+    b.id = 2 * k + 1;
+    for (Waypoint4D& w : b.points) {
+      w.x_m += g * std::cos(th);
+      w.y_m += g * std::sin(th);
+    }
+    trajectories.push_back(a);
+    trajectories.push_back(b);
+  }
+  for (int k = 0; k < kPairs; ++k) {
+    const SeparationEnvelope wide{50.0, 8.0, Millis(0)};
+    const SeparationEnvelope none{0.0, 0.0, Millis(0)};
+    const bool wide_first = k % 2 == 0;
+    flights.push_back({&trajectories[2 * k], wide_first ? wide : none});
+    flights.push_back({&trajectories[2 * k + 1], wide_first ? none : wide});
+  }
+  for (const double horizon : {0.0, 20.0}) {
+    auto r = check_all(flights, {.min_separation_horizon_m = horizon});
+    ASSERT_TRUE(r.has_value());
+    std::vector<bool> found(kPairs, false);
+    for (const Violation& v : r->violations) {
+      if (v.index_b == v.index_a + 1 && v.index_a % 2 == 0) found[v.index_a / 2] = true;
+    }
+    EXPECT_EQ(std::count(found.begin(), found.end(), true), kPairs) << "horizon " << horizon;
+  }
 }
 
 TEST(ConflictRandom, CheckAllMatchesAllPairsInASparseCity) {
