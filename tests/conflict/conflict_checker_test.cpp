@@ -90,7 +90,7 @@ TEST(ConflictChecker, RightAngleCrossingTenSecondsApartIsClear) {
   const auto a = make(1, {{-2000, 0, 100, 0}, {2000, 0, 100, 200}});
   const auto b = make(2, {{0, -2000, 100, 10}, {0, 2000, 100, 210}});
   const ConflictReport r = pairwise(a, kEnv, b, kEnv);
-  EXPECT_TRUE(r.clear());
+  EXPECT_TRUE(r.conflict_free());
   EXPECT_NEAR(r.min_separation.distance_3d.distance_m, 100.0 * std::sqrt(2.0), 1e-9);
   EXPECT_NEAR(r.min_separation.distance_3d.time.count(), 105.0, kTol);
   EXPECT_NEAR(r.min_separation.horizontal_within_vertical.distance_m, 100.0 * std::sqrt(2.0), 1e-9);
@@ -110,10 +110,10 @@ TEST(ConflictChecker, ParallelTracksJustInsideAndOutsideHorizontalMinimum) {
 
   // Exactly at the minimum is separated: the comparison is strict.
   const ConflictReport at = pairwise(a, kRound, touching, kRound);
-  EXPECT_TRUE(at.clear());
+  EXPECT_TRUE(at.conflict_free());
   EXPECT_EQ(at.min_separation.horizontal_within_vertical.distance_m, 30.0);
 
-  EXPECT_TRUE(pairwise(a, kRound, outside, kRound).clear());
+  EXPECT_TRUE(pairwise(a, kRound, outside, kRound).conflict_free());
 }
 
 TEST(ConflictChecker, VerticalSeparationJustInsideAndOutside) {
@@ -126,9 +126,9 @@ TEST(ConflictChecker, VerticalSeparationJustInsideAndOutside) {
   ASSERT_EQ(in.violations.size(), 1u);
   EXPECT_NEAR(in.violations[0].min_vertical_m, 7.99, 1e-12);
   EXPECT_NEAR(in.violations[0].min_distance_3d_m, 7.99, 1e-12);
-  EXPECT_TRUE(pairwise(a, kRound, touching, kRound).clear());
+  EXPECT_TRUE(pairwise(a, kRound, touching, kRound).conflict_free());
   const ConflictReport out = pairwise(a, kRound, outside, kRound);
-  EXPECT_TRUE(out.clear());
+  EXPECT_TRUE(out.conflict_free());
   EXPECT_NEAR(out.min_separation.distance_3d.distance_m, 8.01, 1e-12);
   // Never vertically within V: the horizontal-within-vertical measure has no instant.
   EXPECT_EQ(out.min_separation.horizontal_within_vertical.distance_m, kInf);
@@ -190,14 +190,14 @@ TEST(ConflictChecker, PadHandoverAtTheSameInstantIsAZeroLengthConflict) {
   EXPECT_EQ(r.violations[0].end_ceil, Millis(160000));
   // One millisecond later the pad is free.
   const auto later = make(3, {{0, 0, 50, 160.001}, {0, 0, 150, 210}});
-  EXPECT_TRUE(pairwise(lander, kEnv, later, kEnv).clear());
+  EXPECT_TRUE(pairwise(lander, kEnv, later, kEnv).conflict_free());
 }
 
 TEST(ConflictChecker, TrajectoriesThatNeverOverlapInTimeNeverConflict) {
   const auto a = make(1, {{0, 0, 100, 0}, {1000, 0, 100, 100}});
   const auto b = make(2, {{0, 0, 100, 100.001}, {1000, 0, 100, 200}});
   const ConflictReport r = pairwise(a, kEnv, b, kEnv);
-  EXPECT_TRUE(r.clear());
+  EXPECT_TRUE(r.conflict_free());
   EXPECT_EQ(r.min_separation.distance_3d.distance_m, kInf);
   EXPECT_EQ(r.min_separation.horizontal_within_vertical.distance_m, kInf);
   EXPECT_EQ(r.stats.piece_pairs, 0u);
@@ -207,7 +207,7 @@ TEST(ConflictChecker, DifferentClassMinimaUseTheLarger) {
   // 50 m apart horizontally, 10 m vertically: clear for 32/7.6, a conflict for 60/12.
   const auto a = make(1, {{0, 0, 100, 0}, {1000, 0, 100, 100}});
   const auto b = make(2, {{0, 50, 110, 0}, {1000, 50, 110, 100}});
-  EXPECT_TRUE(pairwise(a, kEnv, b, kEnv).clear());
+  EXPECT_TRUE(pairwise(a, kEnv, b, kEnv).conflict_free());
   const SeparationEnvelope big = env(60.0, 12.0);
   for (const auto& r : {pairwise(a, kEnv, b, big), pairwise(a, big, b, kEnv)}) {
     ASSERT_EQ(r.violations.size(), 1u);
@@ -256,7 +256,7 @@ TEST(ConflictChecker, SinglePointTrajectoryExistsForOneInstant) {
   EXPECT_EQ(r.violations[0].begin, r.violations[0].end);
   EXPECT_EQ(r.violations[0].begin.count(), 50.0);
   const auto miss = make(3, {{0, 0, 100, 52}});  // pass is 40 m away by then
-  EXPECT_TRUE(pairwise(miss, kEnv, pass, kEnv).clear());
+  EXPECT_TRUE(pairwise(miss, kEnv, pass, kEnv).conflict_free());
 }
 
 TEST(ConflictChecker, CheckAgainstReportsIndicesInExisting) {

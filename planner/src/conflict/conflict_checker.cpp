@@ -17,8 +17,8 @@ constexpr double kMaxCoordinateM = 1e9;
 // kMaxCoordinateM. A millimetre of slack makes the broad phase conservative against that.
 constexpr double kBroadSlackM = 1e-3;
 // Chunks are cut so their x and y extents stay below max(kMinChunkExtentM, 2 * inflation):
-// long diagonal pieces would otherwise give huge, mostly empty boxes.
-constexpr double kMinChunkExtentM = 1000.0;
+// long diagonal pieces would otherwise give huge, mostly empty boxes. Tuned on the benchmark.
+constexpr double kMinChunkExtentM = 4000.0;
 
 struct Vec3 {
   double x = 0.0;
@@ -419,10 +419,14 @@ void time_sweep_pairs(const std::vector<Track>& tracks, PairList& pairs) {
 
 // A bounded sub-segment of one linear piece: raw x-y box, closed time range, inflation.
 struct Chunk {
-  double x0, y0, x1, y1;
-  double t0, t1;
-  double r;  // max(H, horizon) + slack for this track
-  std::uint32_t track;
+  double x0 = 0.0;
+  double y0 = 0.0;
+  double x1 = 0.0;
+  double y1 = 0.0;
+  double t0 = 0.0;
+  double t1 = 0.0;
+  double r = 0.0;  // max(H, horizon) + slack for this track
+  std::uint32_t track = 0;
 };
 
 // The broad phase: cells of a uniform x-y grid, each swept in time. See check_all's brief for
@@ -434,7 +438,19 @@ void grid_pairs(const std::vector<Track>& tracks, double horizon_m, PairList& pa
   r_max += kBroadSlackM;
   const double max_extent = std::max(kMinChunkExtentM, 2.0 * r_max);
 
+  // Coordinates are validated to +-1e9 m, so a piece gives at most 2e6 chunks even when absurd.
+  const auto cuts = [&](const Track& tr, std::size_t i) {
+    const Vec3 d = tr.p[i + 1] - tr.p[i];
+    const double extent = std::max(std::abs(d.x), std::abs(d.y));
+    return static_cast<std::size_t>(std::max(1.0, std::ceil(extent / max_extent)));
+  };
+  std::size_t total = 0;
+  for (const Track& tr : tracks) {
+    total += tr.t_s.size() == 1 ? 1 : 0;
+    for (std::size_t i = 0; i + 1 < tr.t_s.size(); ++i) total += cuts(tr, i);
+  }
   std::vector<Chunk> chunks;
+  chunks.reserve(total);
   double gx = kInf;
   double gy = kInf;
   double gx_hi = -kInf;
@@ -443,34 +459,32 @@ void grid_pairs(const std::vector<Track>& tracks, double horizon_m, PairList& pa
     const Track& tr = tracks[k];
     const double r = std::max(tr.horizontal_m, horizon_m) + kBroadSlackM;
     const auto push = [&](Vec3 p, Vec3 q, double t0, double t1) {
-      Chunk c{std::min(p.x, q.x),
-              std::min(p.y, q.y),
-              std::max(p.x, q.x),
-              std::max(p.y, q.y),
-              t0,
-              t1,
-              r,
-              k};
+      Chunk& c = chunks.emplace_back();
+      c.x0 = std::min(p.x, q.x);
+      c.y0 = std::min(p.y, q.y);
+      c.x1 = std::max(p.x, q.x);
+      c.y1 = std::max(p.y, q.y);
+      c.t0 = t0;
+      c.t1 = t1;
+      c.r = r;
+      c.track = k;
       gx = std::min(gx, c.x0 - r);
       gy = std::min(gy, c.y0 - r);
       gx_hi = std::max(gx_hi, c.x1 + r);
       gy_hi = std::max(gy_hi, c.y1 + r);
-      chunks.push_back(c);
     };
     if (tr.t_s.size() == 1) {
       push(tr.p[0], tr.p[0], tr.t_s[0], tr.t_s[0]);
       continue;
     }
     for (std::size_t i = 0; i < tr.pieces(); ++i) {
-      const Vec3 d = tr.p[i + 1] - tr.p[i];
-      const double extent = std::max(std::abs(d.x), std::abs(d.y));
-      // Coordinates are validated to +-1e9 m, so n <= 2e6 even for absurd pieces.
-      const auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(extent / max_extent)));
+      const std::size_t n = cuts(tr, i);
       const double t0 = tr.t_s[i];
       const double dt = tr.t_s[i + 1] - t0;
       double ts = t0;
       Vec3 ps = tr.p[i];
       for (std::size_t m = 1; m <= n; ++m) {
+        // Chunk ends are shared bit for bit by neighbours, so chunks tile the piece in time.
         const double te = m == n ? tr.t_s[i + 1] : t0 + dt * static_cast<double>(m) / n;
         const Vec3 pe = m == n ? tr.p[i + 1] : lerp(tr, i, te);
         push(ps, pe, ts, te);
@@ -482,9 +496,10 @@ void grid_pairs(const std::vector<Track>& tracks, double horizon_m, PairList& pa
   stats.chunks = chunks.size();
   if (chunks.empty()) return;
 
-  // Cells about twice the inflated chunk size: a chunk lands in 1-4 cells, and at city
-  // densities a cell holds few concurrent chunks.
-  const double cell_m = 2.0 * (max_extent + 2.0 * r_max);
+  // Cells as large as the largest inflated chunk: a chunk lands in 1-4 cells. Measured on
+  // city-scale traffic (bench/conflict_bench.cpp), fewer, larger chunks and cells beat finer
+  // ones: sorting the entries costs more than the extra box tests.
+  const double cell_m = max_extent + 2.0 * r_max;
   const auto cells_y = static_cast<std::int64_t>(std::floor((gy_hi - gy) / cell_m)) + 1;
   const auto cell_x = [&](double x) {
     return static_cast<std::int64_t>(std::floor((x - gx) / cell_m));
@@ -499,7 +514,7 @@ void grid_pairs(const std::vector<Track>& tracks, double horizon_m, PairList& pa
     std::uint32_t chunk;
   };
   std::vector<Entry> entries;
-  entries.reserve(chunks.size() * 2);
+  entries.reserve(chunks.size() * 4);
   for (std::uint32_t c = 0; c < chunks.size(); ++c) {
     const Chunk& ch = chunks[c];
     const std::int64_t x_lo = cell_x(ch.x0 - ch.r);

@@ -109,7 +109,7 @@ struct ConflictReport {
   CheckStats stats;
 
   /// True when no violation was found.
-  [[nodiscard]] bool clear() const { return violations.empty(); }
+  [[nodiscard]] bool conflict_free() const { return violations.empty(); }
 };
 
 /// Tuning for check_all.
