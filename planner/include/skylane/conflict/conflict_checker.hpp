@@ -115,7 +115,7 @@ struct ConflictReport {
 /// Tuning for check_all.
 struct CheckOptions {
   /// Pairs whose horizontal distance never drops below max(H_pair, this) at a common instant
-  /// are not examined; min_separation values at or above it are reported as +infinity. It
+  /// may be skipped; min_separation values at or above it are reported as +infinity. It
   /// never affects which violations are found. +infinity examines every pair that overlaps in
   /// time (exact min separation, O(n^2) in the worst case). Metres, >= 0.
   double min_separation_horizon_m = 500.0;
