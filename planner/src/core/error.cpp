@@ -57,6 +57,10 @@ constexpr std::array kCatalogue = {
               "airspace file content does not match its checksum"},
     ErrorSpec{"GRID_FINGERPRINT_MISMATCH", C::kFailedPrecondition, ec::kDataErr,
               "airspace file was built from other inputs than expected"},
+
+    // Trajectories and conflict checking.
+    ErrorSpec{"TRAJECTORY_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a trajectory is empty, has a non-finite coordinate, decreasing times or a jump"},
 };
 
 }  // namespace
