@@ -520,6 +520,36 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
   }
   timer.lap("land");
 
+  // Sea: water connected to the map's edge through water. Holes in the land polygons (lakes,
+  // reservoirs, rivers) are water too, but a DEM void over them is not known to be at sea level.
+  std::vector<std::uint8_t> sea(n, 0);
+  {
+    std::vector<std::size_t> stack;
+    auto seed = [&](std::size_t c) {
+      if (!land[c] && !sea[c]) {
+        sea[c] = 1;
+        stack.push_back(c);
+      }
+    };
+    for (int x = 0; x < g.nx; ++x) {
+      seed(static_cast<std::size_t>(x));
+      seed(static_cast<std::size_t>(g.ny - 1) * g.nx + x);
+    }
+    for (int y = 0; y < g.ny; ++y) {
+      seed(static_cast<std::size_t>(y) * g.nx);
+      seed(static_cast<std::size_t>(y) * g.nx + g.nx - 1);
+    }
+    while (!stack.empty()) {
+      const std::size_t c = stack.back();
+      stack.pop_back();
+      const std::size_t x = c % g.nx;
+      if (x > 0) seed(c - 1);
+      if (x + 1 < static_cast<std::size_t>(g.nx)) seed(c + 1);
+      if (c >= static_cast<std::size_t>(g.nx)) seed(c - g.nx);
+      if (c + g.nx < n) seed(c + g.nx);
+    }
+  }
+
   Airspace a(info);
   std::uint64_t unknown = 0;
   std::uint64_t water = 0;
@@ -535,8 +565,8 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
     if (!std::isnan(ground[c])) {
       gnd = ground[c];
       floor_m = gnd;
-    } else if (!land[c]) {
-      gnd = 0.0;  // a void over water: sea level
+    } else if (sea[c]) {
+      gnd = 0.0;  // a void over the sea: sea level
       floor_m = 0.0;
     } else {
       const double fb = (!fallback.empty() && !std::isnan(fallback[c])) ? fallback[c] : 0.0;

@@ -9,6 +9,7 @@
 #include "skylane/maps/map_builder.hpp"
 #include "skylane/maps/map_export.hpp"
 #include "skylane/maps/map_info.hpp"
+#include "skylane/maps/map_render.hpp"
 
 namespace skylane::cli {
 namespace {
@@ -66,6 +67,13 @@ void run_map_export(const MapExportOptions& o, ExitStatus& status) {
   std::cerr << "wrote " << o.out << "\n";
 }
 
+void run_map_render(const std::string& file, const maps::RenderOptions& o, ExitStatus& status) {
+  auto a = airspace::read_airspace(file);
+  if (!a) return report(a.error(), status);
+  if (auto r = maps::render_map(*a, o); !r) return report(r.error(), status);
+  std::cerr << "wrote " << o.out << "\n";
+}
+
 }  // namespace
 
 void register_map_commands(CLI::App& app, ExitStatus& status) {
@@ -100,6 +108,15 @@ void register_map_commands(CLI::App& app, ExitStatus& status) {
                   "Altitude above ground for --layer free-at (m)");
   exp->add_option("--out", export_opts->out, "Output .tif or .geojson")->required();
   exp->callback([export_opts, &status] { run_map_export(*export_opts, status); });
+
+  auto render_file = std::make_shared<std::string>();
+  auto render_opts = std::make_shared<maps::RenderOptions>();
+  CLI::App* render = map->add_subcommand("render", "Draw an overview picture (PNG)");
+  render->add_option("file", *render_file, "Airspace file (.skya)")->required();
+  render->add_option("--out", render_opts->out, "Output .png")->required();
+  render->add_option("--size", render_opts->max_size_px, "Longest side of the map in pixels");
+  render->callback(
+      [render_file, render_opts, &status] { run_map_render(*render_file, *render_opts, status); });
 }
 
 }  // namespace skylane::cli
