@@ -57,6 +57,24 @@ constexpr std::array kCatalogue = {
               "airspace file content does not match its checksum"},
     ErrorSpec{"GRID_FINGERPRINT_MISMATCH", C::kFailedPrecondition, ec::kDataErr,
               "airspace file was built from other inputs than expected"},
+
+    // Reservations and SIPP (issue 3).
+    ErrorSpec{"SIPP_VOXEL_OUTSIDE_GRID", C::kInvalidArgument, ec::kDataErr,
+              "a start, goal or pad voxel lies outside the grid"},
+    ErrorSpec{"SIPP_DEPARTURE_WINDOW_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "the departure window is inverted or out of range"},
+    ErrorSpec{"SIPP_TIME_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "an arrival deadline or goal dwell is negative or before the departure window"},
+    ErrorSpec{"SIPP_MOTION_MODEL_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a speed or rate is NaN, infinite, zero or negative"},
+    ErrorSpec{"SIPP_TABLE_MISMATCH", C::kFailedPrecondition, ec::kSoftware,
+              "the reservation table was built for a grid of other dimensions"},
+    ErrorSpec{"TRAJECTORY_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a trajectory is empty, non-finite or goes back in time"},
+    ErrorSpec{"SEPARATION_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a separation minimum or time buffer is NaN, negative or absurd"},
+    ErrorSpec{"RESERVATION_INTERVAL_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a reserved time interval is empty, inverted or out of range"},
 };
 
 }  // namespace
