@@ -72,60 +72,100 @@ std::int32_t clamp_index(double v, std::int32_t size) {
   return static_cast<std::int32_t>(v);
 }
 
-// One straight sub-piece from a (time ta) to b (time tb), both in ms as doubles. The set of
+/// Inclusive voxel index box; empty when any lo > hi.
+struct IndexBox {
+  std::int32_t x0 = 0, x1 = -1, y0 = 0, y1 = -1, z0 = 0, z1 = -1;
+  [[nodiscard]] bool contains(std::int32_t x, std::int32_t y, std::int32_t z) const {
+    return x >= x0 && x <= x1 && y >= y0 && y <= y1 && z >= z0 && z <= z1;
+  }
+};
+
+/// Voxels whose closed box may come within (H, V) of the straight segment p -> q.
+IndexBox candidates(const traj::Waypoint4D& p, const traj::Waypoint4D& q, const SweepParams& s) {
+  const GridGeometry& g = *s.g;
+  const auto lo_x = std::floor((std::min(p.x_m, q.x_m) - s.h_m - g.origin_x_m) / g.cell_xy_m);
+  const auto hi_x = std::floor((std::max(p.x_m, q.x_m) + s.h_m - g.origin_x_m) / g.cell_xy_m);
+  const auto lo_y = std::floor((std::min(p.y_m, q.y_m) - s.h_m - g.origin_y_m) / g.cell_xy_m);
+  const auto hi_y = std::floor((std::max(p.y_m, q.y_m) + s.h_m - g.origin_y_m) / g.cell_xy_m);
+  const auto lo_z = std::floor((std::min(p.z_m, q.z_m) - s.v_m - g.origin_z_m) / g.cell_z_m);
+  const auto hi_z = std::floor((std::max(p.z_m, q.z_m) + s.v_m - g.origin_z_m) / g.cell_z_m);
+  if (hi_x < 0 || hi_y < 0 || hi_z < 0 || lo_x >= s.sx || lo_y >= s.sy || lo_z >= s.sz) return {};
+  return IndexBox{clamp_index(lo_x, s.sx), clamp_index(hi_x, s.sx), clamp_index(lo_y, s.sy),
+                  clamp_index(hi_y, s.sy), clamp_index(lo_z, s.sz), clamp_index(hi_z, s.sz)};
+}
+
+// One straight piece from a (time ta) to b (time tb), ms as doubles. For one voxel, the set of
 // instants at which the moving point is within H of the closed rectangle is convex (distance to
-// a convex set along a line is convex), and equals the union of two slabs (rectangle widened in
-// x only, in y only) and four corner discs, so the hull of those six parameter ranges is exact.
-void sweep_sub_piece(const traj::Waypoint4D& a, const traj::Waypoint4D& b, double ta, double tb,
-                     const SweepParams& p, std::vector<Window>& out) {
+// a convex set along a line is convex) and equals the union of two slabs (rectangle widened in
+// x only, in y only) and four corner discs, so the hull of those six parameter ranges is exact;
+// intersected with the vertical slab it stays one interval per voxel and piece.
+//
+// Candidates: the piece is cut into sub-pieces at most one cell long and each sub-piece's
+// inflated bounding box is scanned, skipping voxels of the previous box. Along a straight line
+// the boxes move monotonically on every axis, so a voxel in boxes i-2 and i is also in box i-1:
+// every voxel is evaluated once per piece, and long diagonal pieces cost O(length), not O(area).
+void sweep_piece(const traj::Waypoint4D& a, const traj::Waypoint4D& b, const SweepParams& p,
+                 std::vector<Window>& out) {
   const GridGeometry& g = *p.g;
   const double dx = b.x_m - a.x_m;
   const double dy = b.y_m - a.y_m;
   const double dz = b.z_m - a.z_m;
-  const auto lo_x = std::floor((std::min(a.x_m, b.x_m) - p.h_m - g.origin_x_m) / g.cell_xy_m);
-  const auto hi_x = std::floor((std::max(a.x_m, b.x_m) + p.h_m - g.origin_x_m) / g.cell_xy_m);
-  const auto lo_y = std::floor((std::min(a.y_m, b.y_m) - p.h_m - g.origin_y_m) / g.cell_xy_m);
-  const auto hi_y = std::floor((std::max(a.y_m, b.y_m) + p.h_m - g.origin_y_m) / g.cell_xy_m);
-  const auto lo_z = std::floor((std::min(a.z_m, b.z_m) - p.v_m - g.origin_z_m) / g.cell_z_m);
-  const auto hi_z = std::floor((std::max(a.z_m, b.z_m) + p.v_m - g.origin_z_m) / g.cell_z_m);
-  if (hi_x < 0 || hi_y < 0 || hi_z < 0 || lo_x >= p.sx || lo_y >= p.sy || lo_z >= p.sz) return;
-  const std::int32_t x0 = clamp_index(lo_x, p.sx), x1 = clamp_index(hi_x, p.sx);
-  const std::int32_t y0 = clamp_index(lo_y, p.sy), y1 = clamp_index(hi_y, p.sy);
-  const std::int32_t z0 = clamp_index(lo_z, p.sz), z1 = clamp_index(hi_z, p.sz);
+  const auto ta = static_cast<double>(a.t.count());
+  const auto tb = static_cast<double>(b.t.count());
   const double h = p.h_m;
-  for (std::int32_t z = z0; z <= z1; ++z) {
-    const double bz0 = g.origin_z_m + z * g.cell_z_m;
-    const Range rz = linear(a.z_m, dz, bz0 - p.v_m, bz0 + g.cell_z_m + p.v_m);
-    if (rz.empty()) continue;
-    for (std::int32_t y = y0; y <= y1; ++y) {
-      const double by0 = g.origin_y_m + y * g.cell_xy_m;
-      const double by1 = by0 + g.cell_xy_m;
-      for (std::int32_t x = x0; x <= x1; ++x) {
-        const double bx0 = g.origin_x_m + x * g.cell_xy_m;
-        const double bx1 = bx0 + g.cell_xy_m;
-        Range rxy = intersect(linear(a.x_m, dx, bx0 - h, bx1 + h), linear(a.y_m, dy, by0, by1));
-        rxy =
-            hull(rxy, intersect(linear(a.x_m, dx, bx0, bx1), linear(a.y_m, dy, by0 - h, by1 + h)));
-        rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx0, by0, h));
-        rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx1, by0, h));
-        rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx0, by1, h));
-        rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx1, by1, h));
-        const Range r = intersect(rxy, rz);
-        if (r.empty()) continue;
-        const double t_lo = ta + r.lo * (tb - ta);
-        const double t_hi = ta + r.hi * (tb - ta);
-        // Outward rounding plus 1 ms: the stored interval strictly contains the true open set,
-        // so a closed occupancy that only touches a safe interval's end is still separated.
-        const auto begin = static_cast<std::int64_t>(std::floor(t_lo)) - 1 - p.buffer_ms;
-        const auto end = static_cast<std::int64_t>(std::ceil(t_hi)) + 1 + p.buffer_ms;
-        const std::uint64_t k =
-            static_cast<std::uint64_t>(x) +
-            static_cast<std::uint64_t>(p.sx) *
-                (static_cast<std::uint64_t>(y) +
-                 static_cast<std::uint64_t>(p.sy) * static_cast<std::uint64_t>(z));
-        out.push_back(Window{k, begin, end});
+  const double len_cells = std::max(std::hypot(dx, dy) / g.cell_xy_m, std::abs(dz) / g.cell_z_m);
+  const auto n = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(len_cells)));
+  auto lerp = [&](std::int64_t i) {
+    if (i == 0) return a;
+    if (i == n) return b;
+    const double s = static_cast<double>(i) / static_cast<double>(n);
+    return traj::Waypoint4D{a.x_m + s * dx, a.y_m + s * dy, a.z_m + s * dz, Millis{0}};
+  };
+  IndexBox prev;
+  traj::Waypoint4D from = a;
+  for (std::int64_t i = 1; i <= n; ++i) {
+    const traj::Waypoint4D to = lerp(i);
+    const IndexBox box = candidates(from, to, p);
+    from = to;
+    for (std::int32_t z = box.z0; z <= box.z1; ++z) {
+      const double bz0 = g.origin_z_m + z * g.cell_z_m;
+      const Range rz = linear(a.z_m, dz, bz0 - p.v_m, bz0 + g.cell_z_m + p.v_m);
+      if (rz.empty()) continue;
+      for (std::int32_t y = box.y0; y <= box.y1; ++y) {
+        const double by0 = g.origin_y_m + y * g.cell_xy_m;
+        const double by1 = by0 + g.cell_xy_m;
+        const Range ry_wide = linear(a.y_m, dy, by0 - h, by1 + h);
+        if (intersect(ry_wide, rz).empty()) continue;  // every part below lies within ry_wide
+        const Range ry = linear(a.y_m, dy, by0, by1);
+        for (std::int32_t x = box.x0; x <= box.x1; ++x) {
+          if (prev.contains(x, y, z)) continue;
+          const double bx0 = g.origin_x_m + x * g.cell_xy_m;
+          const double bx1 = bx0 + g.cell_xy_m;
+          const Range rx = linear(a.x_m, dx, bx0, bx1);
+          Range rxy = intersect(linear(a.x_m, dx, bx0 - h, bx1 + h), ry);
+          rxy = hull(rxy, intersect(rx, ry_wide));
+          rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx0, by0, h));
+          rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx1, by0, h));
+          rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx0, by1, h));
+          rxy = hull(rxy, disc(a.x_m, a.y_m, dx, dy, bx1, by1, h));
+          const Range r = intersect(rxy, rz);
+          if (r.empty()) continue;
+          const double t_lo = ta + r.lo * (tb - ta);
+          const double t_hi = ta + r.hi * (tb - ta);
+          // Outward rounding plus 1 ms: the stored interval strictly contains the true open
+          // set, so a closed occupancy that only touches a safe interval's end is separated.
+          const auto begin = static_cast<std::int64_t>(std::floor(t_lo)) - 1 - p.buffer_ms;
+          const auto end = static_cast<std::int64_t>(std::ceil(t_hi)) + 1 + p.buffer_ms;
+          const std::uint64_t k =
+              static_cast<std::uint64_t>(x) +
+              static_cast<std::uint64_t>(p.sx) *
+                  (static_cast<std::uint64_t>(y) +
+                   static_cast<std::uint64_t>(p.sy) * static_cast<std::uint64_t>(z));
+          out.push_back(Window{k, begin, end});
+        }
       }
     }
+    prev = box;
   }
 }
 
@@ -188,31 +228,15 @@ Result<std::size_t> ReservationTable::reserve(const traj::Trajectory4D& trajecto
                            size_z_};
   std::vector<Window> windows;
   const auto& pts = trajectory.points;
-  auto sweep_piece = [&](const traj::Waypoint4D& a, const traj::Waypoint4D& b) {
-    const double len_cells = std::max(std::hypot(b.x_m - a.x_m, b.y_m - a.y_m) / geometry.cell_xy_m,
-                                      std::abs(b.z_m - a.z_m) / geometry.cell_z_m);
-    const auto n = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(len_cells)));
-    const auto ta = static_cast<double>(a.t.count());
-    const auto tb = static_cast<double>(b.t.count());
-    for (std::int64_t i = 0; i < n; ++i) {
-      const double s0 = static_cast<double>(i) / static_cast<double>(n);
-      const double s1 = static_cast<double>(i + 1) / static_cast<double>(n);
-      auto lerp = [&](double s) {
-        return traj::Waypoint4D{a.x_m + s * (b.x_m - a.x_m), a.y_m + s * (b.y_m - a.y_m),
-                                a.z_m + s * (b.z_m - a.z_m), Millis{0}};
-      };
-      sweep_sub_piece(i == 0 ? a : lerp(s0), i + 1 == n ? b : lerp(s1), ta + s0 * (tb - ta),
-                      i + 1 == n ? tb : ta + s1 * (tb - ta), params, windows);
-    }
-  };
   if (pts.size() == 1) {
-    sweep_piece(pts[0], pts[0]);
+    sweep_piece(pts[0], pts[0], params, windows);
   } else {
-    for (std::size_t i = 0; i + 1 < pts.size(); ++i) sweep_piece(pts[i], pts[i + 1]);
+    for (std::size_t i = 0; i + 1 < pts.size(); ++i)
+      sweep_piece(pts[i], pts[i + 1], params, windows);
   }
 
-  // Per voxel, the windows of consecutive sub-pieces chain into one interval per visit; merge
-  // them so each voxel gets as few entries as possible.
+  // Per voxel, the windows of consecutive pieces chain into one interval per visit; merge them
+  // so each voxel gets as few entries as possible.
   std::sort(windows.begin(), windows.end(), [](const Window& l, const Window& r) {
     return l.key != r.key ? l.key < r.key : l.begin < r.begin;
   });
@@ -235,7 +259,11 @@ Result<std::size_t> ReservationTable::reserve(const traj::Trajectory4D& trajecto
       first_for_voxel = false;
     }
   }
-  if (held.empty()) owners_.erase(trajectory.id);
+  if (held.empty()) {
+    owners_.erase(trajectory.id);
+  } else {
+    held.shrink_to_fit();
+  }
   return added;
 }
 
