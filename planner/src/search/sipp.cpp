@@ -48,8 +48,16 @@ MoveTable make_moves(const GridGeometry& geometry, const MotionModel& motion) {
         const auto ms = std::isfinite(seconds) && seconds < 1e9
                             ? static_cast<std::int64_t>(std::ceil(seconds * 1000.0 - 1e-6))
                             : std::int64_t{1};
+        std::uint32_t bbox = 0;
+        for (std::int32_t z = std::min(0, dz); z <= std::max(0, dz); ++z) {
+          for (std::int32_t y = std::min(0, dy); y <= std::max(0, dy); ++y) {
+            for (std::int32_t x = std::min(0, dx); x <= std::max(0, dx); ++x) {
+              bbox |= 1u << ((z + 1) * 9 + (y + 1) * 3 + (x + 1));
+            }
+          }
+        }
         moves[static_cast<std::size_t>(move_index(dx, dy, dz))] =
-            Move{dx, dy, dz, std::max<std::int64_t>(1, ms)};
+            Move{dx, dy, dz, std::max<std::int64_t>(1, ms), bbox};
       }
     }
   }
