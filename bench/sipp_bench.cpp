@@ -51,8 +51,8 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr std::int32_t kSx = 400, kSy = 400, kSz = 12;
-const GridGeometry kGeo{0.0, 0.0, 0.0, 20.0, 10.0};  // 8 km x 8 km x 120 m
-const traj::SeparationEnvelope kEnv{};               // 32 m, 7.6 m, 2 s (DESIGN.md)
+constexpr GridGeometry kGeo{0.0, 0.0, 0.0, 20.0, 10.0};  // 8 km x 8 km x 120 m
+constexpr traj::SeparationEnvelope kEnv{};               // 32 m, 7.6 m, 2 s (DESIGN.md)
 
 constexpr Voxel kStart{15, 40, 0};
 constexpr Voxel kGoal{385, 300, 0};
@@ -198,6 +198,7 @@ void BM_ReserveRelease(benchmark::State& state) {
   ReservationTable& table = table_with(1000);
   std::mt19937_64 rng(99);
   std::vector<traj::Trajectory4D> flights;
+  flights.reserve(64);
   for (int i = 0; i < 64; ++i) flights.push_back(random_flight(rng, 1'000'000 + i));
   std::size_t i = 0, entries = 0;
   for (auto _ : state) {

@@ -16,7 +16,7 @@ using traj::SeparationEnvelope;
 using traj::Trajectory4D;
 using traj::Waypoint4D;
 
-const GridGeometry kGeo{0.0, 0.0, 0.0, 10.0, 5.0};
+constexpr GridGeometry kGeo{0.0, 0.0, 0.0, 10.0, 5.0};
 
 Trajectory4D line(std::int64_t id, Waypoint4D a, Waypoint4D b) { return Trajectory4D{id, {a, b}}; }
 

@@ -20,8 +20,8 @@ using traj::Trajectory4D;
 
 // 10 m cells; at 10 m/s an axis move takes 1000 ms, a horizontal diagonal 1415 ms, a vertical
 // step 2000 ms at 5 m/s.
-const GridGeometry kGeo{0.0, 0.0, 0.0, 10.0, 10.0};
-const SeparationEnvelope kEnv{4.0, 4.0, milliseconds{200}};
+constexpr GridGeometry kGeo{0.0, 0.0, 0.0, 10.0, 10.0};
+constexpr SeparationEnvelope kEnv{4.0, 4.0, milliseconds{200}};
 
 MotionModel motion(bool hover) {
   MotionModel m;
@@ -215,8 +215,12 @@ TEST(Sipp, EmptyTableMatchesDijkstraOnRandomGrids) {
 
 // A reserved flight crosses a 1-wide corridor at column 6 exactly when the free-space plan
 // would pass. North of the corridor a 3x2 room (x = 2..4) allows circling.
-const std::vector<std::vector<std::string>> kCrossing = {{"##...####",  //
-                                                          "##...####", "S.......G", "#########"}};
+std::vector<std::vector<std::string>> crossing_map() {
+  return {{"##...####",  //
+           "##...####",  //
+           "S.......G",  //
+           "#########"}};
+}
 
 Trajectory4D crossing_traffic() {
   // Southbound along x = 65 m, from y = 35 m at 4000 ms to y = -5 m at 8000 ms (10 m/s).
@@ -224,7 +228,7 @@ Trajectory4D crossing_traffic() {
 }
 
 TEST(Sipp, CrossingTrafficMakesAHoveringVehicleWait) {
-  const AsciiGrid g(kCrossing);
+  const AsciiGrid g(crossing_map());
   ReservationTable table = ReservationTable::for_grid(g);
   ASSERT_TRUE(table.reserve(crossing_traffic(), kEnv, kEnv, kGeo));
   SippRequest r = request(g.at('S'), g.at('G'));
@@ -242,7 +246,7 @@ TEST(Sipp, CrossingTrafficMakesAHoveringVehicleWait) {
 }
 
 TEST(Sipp, CrossingTrafficMakesANonHoveringVehicleDetour) {
-  const AsciiGrid g(kCrossing);
+  const AsciiGrid g(crossing_map());
   ReservationTable table = ReservationTable::for_grid(g);
   ASSERT_TRUE(table.reserve(crossing_traffic(), kEnv, kEnv, kGeo));
   SippRequest r = request(g.at('S'), g.at('G'));
@@ -296,11 +300,14 @@ TEST(Sipp, HeadOnTrafficInATunnelUsesThePassingPlace) {
   expect_separated(late->trajectory, oncoming);
 }
 
-const std::vector<std::vector<std::string>> kCorridor = {{"#######",  //
-                                                          "S.....G", "#######"}};
+std::vector<std::vector<std::string>> corridor_map() {
+  return {{"#######",  //
+           "S.....G",  //
+           "#######"}};
+}
 
 TEST(Sipp, DepartureWindowTooTightIsNoRouteWithReason) {
-  const AsciiGrid g(kCorridor);
+  const AsciiGrid g(corridor_map());
   ReservationTable table = ReservationTable::for_grid(g);
   // The only exit from the pad is held until 20 s.
   ASSERT_TRUE(table.reserve_pad(Voxel{1, 1, 0}, milliseconds{0}, milliseconds{20000}, 5));
@@ -323,7 +330,7 @@ TEST(Sipp, DepartureWindowTooTightIsNoRouteWithReason) {
 }
 
 TEST(Sipp, ArrivalDeadlineTooTightIsNoRouteWithReason) {
-  const AsciiGrid g(kCorridor);
+  const AsciiGrid g(corridor_map());
   const ReservationTable table = ReservationTable::for_grid(g);
   SippRequest r = request(g.at('S'), g.at('G'));
   r.earliest_departure = milliseconds{1000};
@@ -340,7 +347,7 @@ TEST(Sipp, ArrivalDeadlineTooTightIsNoRouteWithReason) {
 }
 
 TEST(Sipp, GoalIntervalMustHoldTheDwell) {
-  const AsciiGrid g(kCorridor);
+  const AsciiGrid g(corridor_map());
   ReservationTable table = ReservationTable::for_grid(g);
   ASSERT_TRUE(table.reserve_pad(g.at('G'), milliseconds{7000}, milliseconds{8000}, 9));
   SippRequest r = request(g.at('S'), g.at('G'));
@@ -358,7 +365,7 @@ TEST(Sipp, GoalIntervalMustHoldTheDwell) {
 }
 
 TEST(Sipp, PadOccupancyBlocksTakeOffUntilThePadFrees) {
-  const AsciiGrid g(kCorridor);
+  const AsciiGrid g(corridor_map());
   ReservationTable table = ReservationTable::for_grid(g);
   ASSERT_TRUE(table.reserve_pad(g.at('S'), milliseconds{0}, milliseconds{10000}, 99));
   SippRequest r = request(g.at('S'), g.at('G'));
@@ -417,7 +424,7 @@ TEST(Sipp, StopConditionsAreOutcomes) {
 }
 
 TEST(Sipp, BadRequestsAreErrorsWithReasons) {
-  const AsciiGrid g(kCorridor);
+  const AsciiGrid g(corridor_map());
   const ReservationTable table = ReservationTable::for_grid(g);
   auto reason = [](const Result<SippPlan>& r) { return r ? std::string("ok") : r.error().reason; };
   SippRequest r = request(g.at('S'), Voxel{7, 1, 0});
@@ -444,7 +451,7 @@ TEST(Sipp, BadRequestsAreErrorsWithReasons) {
 }
 
 TEST(Sipp, ReleasingAFlightRestoresTheFreePlan) {
-  const AsciiGrid g(kCorridor);
+  const AsciiGrid g(corridor_map());
   ReservationTable table = ReservationTable::for_grid(g);
   const SippRequest first = request(g.at('S'), g.at('G'));
   const auto free_plan = plan(g, table, first);
