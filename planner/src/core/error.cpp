@@ -61,6 +61,21 @@ constexpr std::array kCatalogue = {
     // Trajectories and conflict checking.
     ErrorSpec{"TRAJECTORY_INVALID", C::kInvalidArgument, ec::kDataErr,
               "a trajectory is empty, has a non-finite coordinate, decreasing times or a jump"},
+    // Reservations and SIPP (issue 3).
+    ErrorSpec{"SIPP_VOXEL_OUTSIDE_GRID", C::kInvalidArgument, ec::kDataErr,
+              "a start, goal or pad voxel lies outside the grid"},
+    ErrorSpec{"SIPP_DEPARTURE_WINDOW_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "the departure window is inverted or out of range"},
+    ErrorSpec{"SIPP_TIME_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "an arrival deadline or goal dwell is negative or before the departure window"},
+    ErrorSpec{"SIPP_MOTION_MODEL_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a speed or rate is NaN, infinite, zero or negative"},
+    ErrorSpec{"SIPP_TABLE_MISMATCH", C::kFailedPrecondition, ec::kSoftware,
+              "the reservation table was built for a grid of other dimensions"},
+    ErrorSpec{"SEPARATION_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a separation minimum or time buffer is NaN, negative or absurd"},
+    ErrorSpec{"RESERVATION_INTERVAL_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a reserved time interval is empty, inverted or out of range"},
 };
 
 }  // namespace

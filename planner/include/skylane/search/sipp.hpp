@@ -1,0 +1,605 @@
+// Safe Interval Path Planning over a static voxel grid plus the dynamic ReservationTable.
+// M. Phillips and M. Likhachev, "SIPP: Safe Interval Path Planning for Dynamic Environments",
+// IEEE ICRA 2011, pp. 5628-5635. States are (voxel, safe interval) with the earliest arrival.
+//
+// SEPARATION BY CONSTRUCTION. A move u -> v departing at t with duration d follows the straight
+// segment between the voxel centres. Cells are equal boxes, so the segment lies in the closed
+// box(u) for [t, t + d/2] and in the closed box(v) for [t + d/2, t + d] (a diagonal crosses only
+// the shared face, edge or corner, at its midpoint). With integer ms the planner requires
+//   box(u) free over [arrival_u, t + ceil(d/2)]  and  box(v) free over [t + floor(d/2), ...],
+// i.e. each path step k occupies its voxel over the closed range
+//   [enter_k, exit_k] = [t_{k-1} + floor(d_{k-1}/2), departure_k + ceil(d_k/2)]
+// (enter = appearance time at the start, exit = arrival + goal_dwell at the goal), and that range
+// must lie inside ONE safe interval of the voxel (SafeInterval's closed occupancy rule).
+// ReservationTable::reserve marks a voxel busy at every instant at which ANY point of its closed
+// box is within H horizontally and V vertically of a reserved trajectory (H, V = the larger of
+// the two classes), widened by the time buffer and 1 ms. So whenever this vehicle is at a point
+// q of box(w_k), w_k is unreserved, hence every reserved aircraft is >= H horizontally or >= V
+// vertically from q at that instant (and at every instant within the time buffer of it): the
+// plan is separated from every reservation, with no check of its own.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "skylane/core/error.hpp"
+#include "skylane/search/grid_geometry.hpp"
+#include "skylane/search/reservation_table.hpp"
+#include "skylane/search/search_types.hpp"
+#include "skylane/traj/trajectory.hpp"
+
+namespace skylane::search {
+
+/// Kinematics of a vehicle class. Every move flies the straight segment between voxel centres at
+/// constant velocity; duration = max(horizontal m / cruise, vertical m / climb-or-descent rate),
+/// rounded up to whole ms.
+struct MotionModel {
+  double cruise_speed_mps = 15.0;  ///< horizontal speed, m/s
+  double climb_rate_mps = 5.0;     ///< vertical speed going up, m/s
+  double descent_rate_mps = 3.0;   ///< vertical speed going down, m/s
+  bool can_hover = true;           ///< may wait in the air; ground waits at the start always may
+  /// Without hover only: spacing of the candidate take-off times explored on the start pad (with
+  /// hover, waits are continuous and exact).
+  Millis ground_wait_step{1000};
+};
+
+/// Which constraint made a request infeasible (Outcome::kNoRoute).
+enum class NoRouteReason {
+  kNone,
+  kStartBlocked,             ///< start voxel is an obstacle or reserved throughout the window
+  kGoalBlocked,              ///< goal voxel is an obstacle or never free for the dwell
+  kGoalUnreachable,          ///< no path of free (voxel, time) pairs, whatever the timing
+  kDepartureWindowTooTight,  ///< a route exists if take-off could be later than latest_departure
+  kDeadlineTooTight,         ///< a route exists, but not arriving by arrival_deadline
+};
+
+/// Stable UPPER_SNAKE name ("DEPARTURE_WINDOW_TOO_TIGHT"), for logs and gRPC details.
+[[nodiscard]] const char* no_route_reason_name(NoRouteReason reason);
+
+struct SippRequest {
+  Voxel start;  ///< take-off pad voxel; the vehicle waits here on the ground before take-off
+  Voxel goal;   ///< landing voxel
+  /// Departure window: the vehicle appears on the start voxel at earliest_departure (or as soon
+  /// as the voxel is free after it) and must leave it no later than latest_departure.
+  Millis earliest_departure{0};
+  Millis latest_departure{kTimeInf};
+  std::optional<Millis> arrival_deadline;  ///< latest arrival at the goal voxel, if any
+  /// The goal voxel must stay free for [arrival, arrival + goal_dwell] (e.g. landing on the pad);
+  /// the goal state is the first safe interval of the goal reached early enough for that.
+  Millis goal_dwell{0};
+  std::int64_t trajectory_id = 0;  ///< copied into the output trajectory (reservation owner)
+};
+
+/// One voxel of the plan: the vehicle is at its centre from arrival to departure (a wait when
+/// they differ) and flies straight to the next step's centre afterwards.
+struct PathStep {
+  Voxel voxel;
+  Millis arrival{0};
+  Millis departure{0};
+  friend bool operator==(const PathStep&, const PathStep&) = default;
+};
+
+struct SippPlan {
+  Outcome outcome = Outcome::kNoRoute;
+  NoRouteReason reason = NoRouteReason::kNone;
+  std::string reason_text;  ///< human text naming the blocking constraint (kNoRoute only)
+  /// Start to goal. The first step's arrival is the appearance time on the pad, its departure
+  /// the take-off time; the last step's departure is arrival + goal_dwell.
+  std::vector<PathStep> path;
+  /// Waypoints at voxel centres at every arrival and (if later) departure, so waits are repeated
+  /// positions; runs from appearance to the end of the goal dwell. Ready for reserve().
+  traj::Trajectory4D trajectory;
+  Millis arrival{0};  ///< cost: arrival time at the goal voxel
+  SearchStats stats;
+};
+
+namespace sipp_detail {
+
+struct Move {
+  std::int32_t dx = 0;
+  std::int32_t dy = 0;
+  std::int32_t dz = 0;
+  std::int64_t duration_ms = 0;
+  /// Bits (dz+1)*9 + (dy+1)*3 + (dx+1) of every voxel in the move's bounding box (incl. both
+  /// ends): the move is allowed iff all of them are free (strict no corner cutting).
+  std::uint32_t bbox_mask = 0;
+};
+using MoveTable = std::array<Move, 26>;
+
+/// The 26 moves with durations from the motion model (valid inputs assumed).
+[[nodiscard]] MoveTable make_moves(const GridGeometry& geometry, const MotionModel& motion);
+/// Index of (dx, dy, dz) in the MoveTable, each in {-1, 0, 1}, not all zero.
+[[nodiscard]] int move_index(std::int32_t dx, std::int32_t dy, std::int32_t dz);
+/// Errors: SIPP_MOTION_MODEL_INVALID, CELL_SIZE_INVALID.
+[[nodiscard]] Result<void> validate_model(const GridGeometry& geometry, const MotionModel& motion);
+[[nodiscard]] traj::Trajectory4D to_trajectory(const std::vector<PathStep>& path,
+                                               const GridGeometry& geometry, std::int64_t id);
+[[nodiscard]] std::string voxel_text(Voxel v);
+
+/// Open-addressing index from a state's 32-bit hash (plus the caller's key comparison) to its
+/// node id: linear probing, load factor <= 1/2, 8-byte slots, grows by doubling, no erase (a
+/// search only adds states). Several times faster than std::unordered_map on large searches.
+class NodeIndex {
+ public:
+  NodeIndex() : slots_(kInitialSlots) {}
+  /// The id stored for the key, or `new_id` freshly inserted (second = true).
+  template <class SameKey>
+  std::pair<std::uint32_t, bool> find_or_insert(std::uint32_t hash, std::uint32_t new_id,
+                                                SameKey&& same_key) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == kEmpty) {
+        slot = Slot{new_id, hash};
+        ++size_;
+        return {new_id, true};
+      }
+      if (slot.hash == hash && same_key(slot.id)) return {slot.id, false};
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  static constexpr std::size_t kInitialSlots = 1024;
+  struct Slot {
+    std::uint32_t id = kEmpty;
+    std::uint32_t hash = 0;
+  };
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.id == kEmpty) continue;
+      std::size_t i = s.hash & mask;
+      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace sipp_detail
+
+/// SIPP planner for one vehicle class over grid `G` (static obstacles) and a ReservationTable
+/// (dynamic obstacles). Moves: 26-neighbour, strict no corner cutting (every voxel of the move's
+/// bounding box free, the A* rule). Heuristic: max(octile-2D time at cruise, vertical time at the
+/// climb/descent rate), built from the integer move durations, hence admissible and consistent;
+/// with hover the plan minimises arrival time (Phillips & Likhachev's optimality), without hover
+/// it is optimal over take-off times on the ground_wait_step lattice.
+///
+/// Thread-safety: plan() is const and reads the grid and the table only; several plans may run
+/// concurrently as long as nobody mutates the table meanwhile. Grid and table must outlive this.
+template <Grid G>
+class Sipp {
+ public:
+  Sipp(const G& grid, const ReservationTable& table, const GridGeometry& geometry,
+       const MotionModel& motion)
+      : grid_(grid),
+        table_(table),
+        geometry_(geometry),
+        motion_(motion),
+        moves_(sipp_detail::make_moves(geometry, motion)) {}
+
+  /// Plans one flight. Bad requests are errors: SIPP_VOXEL_OUTSIDE_GRID,
+  /// SIPP_DEPARTURE_WINDOW_INVALID, SIPP_TIME_INVALID, SIPP_MOTION_MODEL_INVALID,
+  /// CELL_SIZE_INVALID, SIPP_TABLE_MISMATCH. Infeasibility and stopping are outcomes. When the
+  /// open list empties, the reason is found by re-planning with the deadline and/or the window
+  /// relaxed (only if one of them actually pruned a state), sharing the same StopCondition.
+  /// Complexity: O(N log N) for N generated (voxel, interval) states, N <= 26 × expansions.
+  [[nodiscard]] Result<SippPlan> plan(const SippRequest& request,
+                                      const StopCondition& stop = {}) const;
+
+ private:
+  // A state is (voxel, kind, tag). With hover: kGround / kAir, tag = index of the voxel's safe
+  // interval (classic SIPP: earliest arrival per interval dominates). Without hover earlier is
+  // not better (no waiting), so until the table's last reservation ends states are exact
+  // arrival times: kGround / kAirAtTime with tag = time; afterwards the world is static and one
+  // kAirStatic state per voxel (tag 0) keeps the search finite.
+  enum class Kind : std::uint8_t { kGround, kAir, kAirAtTime, kAirStatic };
+  enum class RunStatus { kFound, kExhausted, kBudget, kCancelled };
+
+  struct Limits {
+    std::int64_t latest;
+    std::int64_t deadline;
+  };
+  struct Run {
+    RunStatus status = RunStatus::kExhausted;
+    bool window_cut = false;
+    bool deadline_cut = false;
+    std::vector<PathStep> path;
+  };
+  [[nodiscard]] static std::uint32_t state_hash(std::uint64_t voxel, std::int64_t tag, Kind kind) {
+    std::uint64_t h = voxel * 0x9E3779B97F4A7C15ULL;
+    h ^= static_cast<std::uint64_t>(tag) * 0xC2B2AE3D27D4EB4FULL + static_cast<std::uint64_t>(kind);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
+  }
+  struct Node {
+    Voxel voxel;
+    Kind kind;
+    bool closed = false;
+    std::uint32_t parent;
+    std::int64_t tag;         ///< with voxel and kind, the state's key (see run())
+    std::int64_t g;           ///< arrival (ms); for ground nodes the appearance / wait time
+    std::int64_t safe_begin;  ///< the voxel's safe interval this state lives in
+    std::int64_t safe_end;
+  };
+  struct Entry {
+    std::int64_t f;
+    std::int64_t g;
+    std::uint32_t id;
+  };
+  struct EntryOrder {  // min f, then max g (deeper first on ties)
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.f != b.f ? a.f > b.f : a.g < b.g;
+    }
+  };
+  static constexpr std::uint32_t kNoParent = 0xFFFFFFFFu;
+
+  [[nodiscard]] bool inside(Voxel v) const {
+    return v.x >= 0 && v.y >= 0 && v.z >= 0 && v.x < static_cast<std::int32_t>(grid_.size_x()) &&
+           v.y < static_cast<std::int32_t>(grid_.size_y()) &&
+           v.z < static_cast<std::int32_t>(grid_.size_z());
+  }
+  [[nodiscard]] std::uint64_t linear(Voxel v) const {
+    return static_cast<std::uint64_t>(v.x) +
+           static_cast<std::uint64_t>(grid_.size_x()) *
+               (static_cast<std::uint64_t>(v.y) +
+                static_cast<std::uint64_t>(grid_.size_y()) * static_cast<std::uint64_t>(v.z));
+  }
+  /// Free voxels of the 3x3x3 block around u, as bits (dz+1)*9 + (dy+1)*3 + (dx+1); 27
+  /// is_free calls per expansion instead of one per voxel of each move's bounding box.
+  [[nodiscard]] std::uint32_t free_mask(Voxel u) const {
+    std::uint32_t mask = 0;
+    std::uint32_t bit = 1;
+    for (std::int32_t dz = -1; dz <= 1; ++dz) {
+      for (std::int32_t dy = -1; dy <= 1; ++dy) {
+        for (std::int32_t dx = -1; dx <= 1; ++dx, bit <<= 1) {
+          if (grid_.is_free(u.x + dx, u.y + dy, u.z + dz)) mask |= bit;
+        }
+      }
+    }
+    return mask;
+  }
+  [[nodiscard]] std::int64_t heuristic(Voxel v, Voxel goal) const {
+    const std::int64_t ax = std::abs(goal.x - v.x);
+    const std::int64_t ay = std::abs(goal.y - v.y);
+    const std::int64_t dz = goal.z - v.z;
+    const std::int64_t lo = std::min(ax, ay);
+    const std::int64_t hi = std::max(ax, ay);
+    const std::int64_t horizontal = (hi - lo) * d_axis_ + lo * d_diag_;
+    const std::int64_t vertical = dz > 0 ? dz * d_up_ : -dz * d_down_;
+    return std::max(horizontal, vertical);
+  }
+
+  Run run(const SippRequest& request, Limits limits, const StopCondition& stop,
+          SearchStats& stats) const;
+
+  const G& grid_;
+  const ReservationTable& table_;
+  GridGeometry geometry_;
+  MotionModel motion_;
+  sipp_detail::MoveTable moves_;
+  std::int64_t d_axis_ = moves_[sipp_detail::move_index(1, 0, 0)].duration_ms;
+  std::int64_t d_diag_ = moves_[sipp_detail::move_index(1, 1, 0)].duration_ms;
+  std::int64_t d_up_ = moves_[sipp_detail::move_index(0, 0, 1)].duration_ms;
+  std::int64_t d_down_ = moves_[sipp_detail::move_index(0, 0, -1)].duration_ms;
+};
+
+template <Grid G>
+typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
+                                   const StopCondition& stop, SearchStats& stats) const {
+  Run out;
+  const Voxel goal = request.goal;
+  const std::int64_t dwell = request.goal_dwell.count();
+  // After the last reservation ends the world is static: there, the earliest arrival per voxel
+  // dominates even without hover, which keeps the no-hover state space finite.
+  const std::int64_t t_static = table_.latest_end().count();
+  const bool hover = motion_.can_hover;
+  const std::int64_t step = motion_.ground_wait_step.count();
+
+  std::vector<Node> nodes;
+  sipp_detail::NodeIndex index;
+  nodes.reserve(1024);
+  std::priority_queue<Entry, std::vector<Entry>, EntryOrder> open;
+  std::vector<SafeInterval> ivs;
+  ivs.reserve(8);
+
+  auto relax = [&](Voxel v, Kind kind, std::int64_t tag, std::int64_t g, const SafeInterval& iv,
+                   std::uint32_t parent) {
+    const auto [id, inserted] =
+        index.find_or_insert(state_hash(linear(v), tag, kind),
+                             static_cast<std::uint32_t>(nodes.size()), [&](std::uint32_t other) {
+                               const Node& o = nodes[other];
+                               return o.voxel == v && o.kind == kind && o.tag == tag;
+                             });
+    if (inserted) {
+      nodes.push_back(Node{v, kind, false, parent, tag, g, iv.begin.count(), iv.end.count()});
+    } else {
+      Node& n = nodes[id];
+      if (n.closed || g >= n.g) return;
+      n.g = g;
+      n.parent = parent;
+    }
+    ++stats.generated;
+    open.push(Entry{g + heuristic(v, goal), g, id});
+  };
+
+  // Start states: every safe interval of the start voxel that overlaps the departure window.
+  table_.safe_intervals(request.start, kTimeInf, ivs);
+  const std::int64_t h_start = heuristic(request.start, goal);
+  for (std::size_t j = 0; j < ivs.size(); ++j) {
+    const std::int64_t appear = std::max(ivs[j].begin.count(), request.earliest_departure.count());
+    if (appear >= ivs[j].end.count()) continue;
+    if (appear > limits.latest) {
+      out.window_cut = true;  // the pad frees only after the window closes
+      continue;
+    }
+    if (appear + h_start > limits.deadline) {
+      out.deadline_cut = true;
+      continue;
+    }
+    relax(request.start, Kind::kGround, hover ? static_cast<std::int64_t>(j) : appear, appear,
+          ivs[j], kNoParent);
+  }
+
+  std::uint64_t polls = 0;
+  std::uint32_t found = kNoParent;
+  while (!open.empty()) {
+    const Entry e = open.top();
+    open.pop();
+    if (nodes[e.id].closed || e.g != nodes[e.id].g) continue;  // stale queue entry
+    if ((polls++ & 63u) == 0) {
+      if (stop.cancelled != nullptr && stop.cancelled->load(std::memory_order_relaxed)) {
+        out.status = RunStatus::kCancelled;
+        return out;
+      }
+      if (Clock::now() >= stop.deadline) {
+        out.status = RunStatus::kBudget;
+        return out;
+      }
+    }
+    if (stats.expansions >= stop.max_expansions) {
+      out.status = RunStatus::kBudget;
+      return out;
+    }
+    ++stats.expansions;
+    nodes[e.id].closed = true;
+    const Node n = nodes[e.id];  // copy: `nodes` may reallocate below
+
+    if (n.voxel == goal && n.g + dwell <= n.safe_end) {
+      found = e.id;
+      break;
+    }
+
+    const bool ground = n.kind == Kind::kGround;
+    // Without hover, the pad wait is explored on a lattice of take-off times; waiting beyond
+    // t_static is pointless (the world no longer changes).
+    if (ground && !hover) {
+      const std::int64_t next = n.g + step;
+      if (next <= n.safe_end && next <= t_static) {
+        if (next > limits.latest) {
+          out.window_cut = true;
+        } else if (next + heuristic(n.voxel, goal) > limits.deadline) {
+          out.deadline_cut = true;
+        } else {
+          relax(n.voxel, Kind::kGround, next, next,
+                SafeInterval{Millis{n.safe_begin}, Millis{n.safe_end}}, e.id);
+        }
+      }
+    }
+
+    const std::uint32_t free_around = free_mask(n.voxel);
+    for (const sipp_detail::Move& m : moves_) {
+      if ((free_around & m.bbox_mask) != m.bbox_mask) continue;  // is_free is false outside
+      const Voxel v{n.voxel.x + m.dx, n.voxel.y + m.dy, n.voxel.z + m.dz};
+      const std::int64_t d = m.duration_ms;
+      const std::int64_t half_lo = d / 2;
+      const std::int64_t half_hi = d - half_lo;
+      const std::int64_t t_min = n.g;
+      // Leave box(u) (at t + d/2) before u's safe interval ends.
+      const std::int64_t t_max_free = n.safe_end - half_hi;
+      std::int64_t t_max = t_max_free;
+      if (ground) {
+        t_max = std::min(t_max, limits.latest);
+      } else if (!hover) {
+        t_max = std::min(t_max, n.g);
+      }
+      if (t_min > t_max) {
+        if (ground && t_min <= t_max_free) out.window_cut = true;
+        continue;
+      }
+      const std::int64_t h_v = heuristic(v, goal);
+      table_.safe_intervals(v, kTimeInf, ivs);
+      for (std::size_t j = 0; j < ivs.size(); ++j) {
+        const SafeInterval& iv = ivs[j];
+        if (iv.end.count() < t_min + d) continue;
+        // Enter box(v) (at t + floor(d/2)) no earlier than v's interval begins.
+        const std::int64_t t = std::max(t_min, iv.begin.count() - half_lo);
+        if (t > t_max) {
+          if (ground && t <= t_max_free) out.window_cut = true;
+          break;  // later intervals need even later departures
+        }
+        const std::int64_t a = t + d;
+        if (a > iv.end.count()) continue;
+        if (a + h_v > limits.deadline) {
+          out.deadline_cut = true;
+          break;
+        }
+        if (hover) {
+          relax(v, Kind::kAir, static_cast<std::int64_t>(j), a, iv, e.id);
+        } else if (a < t_static) {
+          relax(v, Kind::kAirAtTime, a, a, iv, e.id);
+        } else {
+          relax(v, Kind::kAirStatic, 0, a, iv, e.id);
+        }
+      }
+    }
+  }
+  if (found == kNoParent) {
+    out.status = RunStatus::kExhausted;
+    return out;
+  }
+
+  // Reconstruct: merge consecutive pad-wait nodes; a departure is the next arrival minus the
+  // move's duration.
+  std::vector<std::uint32_t> chain;
+  for (std::uint32_t id = found; id != kNoParent; id = nodes[id].parent) chain.push_back(id);
+  std::reverse(chain.begin(), chain.end());
+  for (const std::uint32_t id : chain) {
+    const Node& n = nodes[id];
+    if (!out.path.empty() && out.path.back().voxel == n.voxel) continue;
+    if (!out.path.empty()) {
+      PathStep& prev = out.path.back();
+      const auto& m = moves_[sipp_detail::move_index(
+          n.voxel.x - prev.voxel.x, n.voxel.y - prev.voxel.y, n.voxel.z - prev.voxel.z)];
+      prev.departure = Millis{n.g - m.duration_ms};
+    }
+    out.path.push_back(PathStep{n.voxel, Millis{n.g}, Millis{n.g}});
+  }
+  out.path.back().departure = out.path.back().arrival + request.goal_dwell;
+  out.status = RunStatus::kFound;
+  return out;
+}
+
+template <Grid G>
+Result<SippPlan> Sipp<G>::plan(const SippRequest& request, const StopCondition& stop) const {
+  const auto started = Clock::now();
+  if (table_.size_x() != static_cast<std::int32_t>(grid_.size_x()) ||
+      table_.size_y() != static_cast<std::int32_t>(grid_.size_y()) ||
+      table_.size_z() != static_cast<std::int32_t>(grid_.size_z())) {
+    return fail("SIPP_TABLE_MISMATCH", "reservation table dimensions differ from the grid's");
+  }
+  if (auto ok = sipp_detail::validate_model(geometry_, motion_); !ok) {
+    return tl::unexpected<Error>(ok.error());
+  }
+  for (const auto& [name, v] :
+       {std::pair{"start", request.start}, std::pair{"goal", request.goal}}) {
+    if (!inside(v)) {
+      return fail(
+          "SIPP_VOXEL_OUTSIDE_GRID",
+          std::string(name) + " voxel " + sipp_detail::voxel_text(v) + " is outside the grid");
+    }
+  }
+  const Millis earliest = request.earliest_departure;
+  const Millis latest = request.latest_departure;
+  if (earliest <= kTimeNegInf || earliest >= kTimeInf || latest > kTimeInf || latest < earliest) {
+    return fail("SIPP_DEPARTURE_WINDOW_INVALID",
+                "departure window [" + std::to_string(earliest.count()) + ", " +
+                    std::to_string(latest.count()) + "] ms is inverted or out of range");
+  }
+  if (request.goal_dwell.count() < 0 || request.goal_dwell >= kTimeInf / 4) {
+    return fail("SIPP_TIME_INVALID",
+                "goal_dwell " + std::to_string(request.goal_dwell.count()) + " ms is out of range");
+  }
+  if (request.arrival_deadline &&
+      (*request.arrival_deadline < earliest || *request.arrival_deadline >= kTimeInf)) {
+    return fail("SIPP_TIME_INVALID", "arrival_deadline " +
+                                         std::to_string(request.arrival_deadline->count()) +
+                                         " ms is before the departure window or out of range");
+  }
+
+  SippPlan plan;
+  auto finish = [&](Outcome outcome, NoRouteReason reason, std::string text) {
+    plan.outcome = outcome;
+    plan.reason = reason;
+    plan.reason_text = std::move(text);
+    plan.stats.elapsed_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    return plan;
+  };
+  const auto& s = request.start;
+  const auto& g = request.goal;
+  if (!grid_.is_free(s.x, s.y, s.z)) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kStartBlocked,
+                  "start voxel " + sipp_detail::voxel_text(s) + " is an obstacle");
+  }
+  if (!grid_.is_free(g.x, g.y, g.z)) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kGoalBlocked,
+                  "goal voxel " + sipp_detail::voxel_text(g) + " is an obstacle");
+  }
+  const auto start_ivs = table_.safe_intervals(s, kTimeInf);
+  if (std::none_of(start_ivs.begin(), start_ivs.end(), [&](const SafeInterval& iv) {
+        return iv.begin <= latest && iv.end > std::max(iv.begin, earliest);
+      })) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kStartBlocked,
+                  "start voxel " + sipp_detail::voxel_text(s) +
+                      " is reserved throughout the departure window");
+  }
+  const auto goal_ivs = table_.safe_intervals(g, kTimeInf);
+  auto dwell_fits = [&](const SafeInterval& iv) {
+    return iv.end - std::max(iv.begin, earliest) >= request.goal_dwell;
+  };
+  if (std::none_of(goal_ivs.begin(), goal_ivs.end(), dwell_fits)) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kGoalBlocked,
+                  "goal voxel " + sipp_detail::voxel_text(g) + " is never free for " +
+                      std::to_string(request.goal_dwell.count()) + " ms");
+  }
+
+  const Limits limits{latest.count(), request.arrival_deadline ? request.arrival_deadline->count()
+                                                               : kTimeInf.count()};
+  Run r = run(request, limits, stop, plan.stats);
+  if (r.status == RunStatus::kCancelled)
+    return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
+  if (r.status == RunStatus::kBudget) {
+    return finish(Outcome::kBudgetExhausted, NoRouteReason::kNone, {});
+  }
+  if (r.status == RunStatus::kFound) {
+    plan.path = std::move(r.path);
+    plan.arrival = plan.path.back().arrival;
+    plan.trajectory = sipp_detail::to_trajectory(plan.path, geometry_, request.trajectory_id);
+    return finish(Outcome::kFound, NoRouteReason::kNone, {});
+  }
+
+  // Proven infeasible. Name the constraint by re-planning without what actually pruned states.
+  if (!r.window_cut && !r.deadline_cut) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable,
+                  "no sequence of free (voxel, time) pairs joins start " +
+                      sipp_detail::voxel_text(s) + " and goal " + sipp_detail::voxel_text(g));
+  }
+  const std::string deadline_text =
+      request.arrival_deadline ? std::to_string(request.arrival_deadline->count()) : "none";
+  const std::string latest_text = std::to_string(latest.count());
+  bool unsure = false;
+  auto feasible_with = [&](Limits relaxed) {
+    const Run d = run(request, relaxed, stop, plan.stats);
+    if (d.status == RunStatus::kBudget || d.status == RunStatus::kCancelled) unsure = true;
+    return d.status == RunStatus::kFound;
+  };
+  if (r.deadline_cut && feasible_with(Limits{limits.latest, kTimeInf.count()})) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kDeadlineTooTight,
+                  "the goal cannot be reached by the arrival deadline " + deadline_text + " ms");
+  }
+  if (r.window_cut && feasible_with(Limits{kTimeInf.count(), limits.deadline})) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kDepartureWindowTooTight,
+                  "no take-off by latest_departure " + latest_text + " ms leads to the goal");
+  }
+  if (r.window_cut && r.deadline_cut && feasible_with(Limits{kTimeInf.count(), kTimeInf.count()})) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kDepartureWindowTooTight,
+                  "latest_departure " + latest_text + " ms and arrival deadline " + deadline_text +
+                      " ms are together too tight");
+  }
+  if (unsure) {
+    return finish(
+        Outcome::kNoRoute,
+        r.deadline_cut ? NoRouteReason::kDeadlineTooTight : NoRouteReason::kDepartureWindowTooTight,
+        "no route within the departure window and deadline (diagnosis stopped early)");
+  }
+  return finish(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable,
+                "no sequence of free (voxel, time) pairs joins start " +
+                    sipp_detail::voxel_text(s) + " and goal " + sipp_detail::voxel_text(g) +
+                    ", whatever the timing");
+}
+
+}  // namespace skylane::search
