@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+
+#include <sys/mman.h>
 
 namespace skylane::airspace {
 
@@ -21,8 +24,15 @@ Result<VehicleView> VehicleView::create(const Airspace& airspace, const VehicleL
   view.ny_ = info.ny;
   view.nz_ = info.nz;
   const std::size_t n = airspace.column_count();
-  view.band_lo_.resize(n);
-  view.band_hi_.resize(n);
+  {
+    constexpr std::size_t kHuge = 2u << 20;
+    const std::size_t bytes = (n * sizeof(Band) + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, bytes);
+    if (!p) return fail("INTERNAL", "out of memory for a vehicle view");
+    madvise(p, bytes, MADV_HUGEPAGE);  // advisory; fine if the kernel says no
+    view.bands_.reset(static_cast<Band*>(p));
+    view.size_ = n;
+  }
   const double z0 = info.altitude_min_amsl_m;
   const double dz = info.cell_z_m;
   const int nz = info.nz;
@@ -65,10 +75,11 @@ Result<VehicleView> VehicleView::create(const Airspace& airspace, const VehicleL
       }
     }
     if (hi < lo) hi = lo;
-    view.band_lo_[c] = static_cast<std::uint8_t>(lo);
-    view.band_hi_[c] = static_cast<std::uint8_t>(hi);
+    view.bands_[c] = {static_cast<std::uint8_t>(lo), static_cast<std::uint8_t>(hi)};
   }
   return view;
 }
+
+void VehicleView::Free::operator()(Band* p) const { std::free(p); }
 
 }  // namespace skylane::airspace

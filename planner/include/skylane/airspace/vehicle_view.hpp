@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "skylane/airspace/airspace.hpp"
@@ -43,20 +44,32 @@ class VehicleView {
     }
     const std::size_t c =
         static_cast<std::size_t>(y) * static_cast<std::size_t>(nx_) + static_cast<std::size_t>(x);
-    return z >= band_lo_[c] && z < band_hi_[c];
+    const Band b = bands_[c];
+    // Branch-free: lo <= z < hi as one unsigned compare.
+    return static_cast<std::uint32_t>(z - b.lo) < static_cast<std::uint32_t>(b.hi - b.lo);
   }
   /// Free layers [lo, hi) of column c (empty when lo >= hi).
-  [[nodiscard]] std::int32_t band_lo(std::size_t c) const { return band_lo_[c]; }
-  [[nodiscard]] std::int32_t band_hi(std::size_t c) const { return band_hi_[c]; }
+  [[nodiscard]] std::int32_t band_lo(std::size_t c) const { return bands_[c].lo; }
+  [[nodiscard]] std::int32_t band_hi(std::size_t c) const { return bands_[c].hi; }
 
-  [[nodiscard]] std::size_t memory_bytes() const { return band_lo_.size() + band_hi_.size(); }
+  [[nodiscard]] std::size_t memory_bytes() const { return size_ * sizeof(Band); }
 
  private:
   std::int32_t nx_ = 0;
   std::int32_t ny_ = 0;
   std::int32_t nz_ = 0;
-  std::vector<std::uint8_t> band_lo_;
-  std::vector<std::uint8_t> band_hi_;
+  // lo and hi side by side: a query touches one cache line.
+  struct Band {
+    std::uint8_t lo;
+    std::uint8_t hi;
+  };
+  struct Free {
+    void operator()(Band* p) const;
+  };
+  // Allocated on 2 MiB boundaries and advised as huge pages: random queries over tens of MB
+  // are bound by TLB misses otherwise.
+  std::unique_ptr<Band[], Free> bands_;
+  std::size_t size_ = 0;
 };
 
 }  // namespace skylane::airspace
