@@ -11,4 +11,7 @@ struct ExitStatus {
   int code = 0;
 };
 
+/// `skylane voxel-bench`: Moving AI 3D benchmark through A* (voxel_bench_command.cpp).
+void register_voxel_bench(CLI::App& app, ExitStatus& status);
+
 }  // namespace skylane::cli

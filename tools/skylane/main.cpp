@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("skylane ") + SKYLANE_VERSION);
   app.require_subcommand(1);
   skylane::cli::ExitStatus status;
+  skylane::cli::register_voxel_bench(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
