@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "skylane/core/error.hpp"
+#include "skylane/search/move_pruning.hpp"
 #include "skylane/search/padded_layout.hpp"
 #include "skylane/search/radix_heap.hpp"
 #include "skylane/search/search_types.hpp"
@@ -131,6 +132,8 @@ class AStar {
   std::array<std::int64_t, 9> row_offset_{};  // offset of the (dx = -1) voxel of row j = bit 3j
   std::uint64_t h_face_ = 0, h_edge_ = 0, h_corner_ = 0, h_vertical_ = 0;
   Voxel goal_{};
+  MovePruning pruning_;  // built on the first query; options_ (hence costs) never change
+  bool pruning_ready_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +275,10 @@ Result<PaddedLayout> AStar<G>::prepare(Voxel start, Voxel goal) {
     cost_[k] = static_cast<std::uint64_t>(std::llround(moves::length(k) * factor * kScale));
   }
   for (int j = 0; j < 9; ++j) row_offset_[j] = offset_[3 * j];
+  if (!pruning_ready_) {
+    pruning_ = MovePruning(cost_);
+    pruning_ready_ = true;
+  }
   // The heuristic is the octile distance in the unmultiplied integer costs (their obstacle-free
   // distance, hence consistent) plus floor((m - 1) * scale) per layer of |dz|: every move that
   // changes z costs at least that much more than its plain length. It stays consistent in
@@ -353,9 +360,12 @@ Result<AStarResult> AStar<G>::find_path(Voxel start, Voxel goal, const StopCondi
     u |= kClosedBit;
     const std::uint64_t gu = u >> kGShift;
     const Voxel uv = layout.voxel(top.node);
-    // The move back to the parent leads to a closed voxel; drop it before touching memory.
-    std::uint32_t legal = moves::legal_moves(neighbourhood(top.node, uv)) &
-                          ~(1U << moves::reverse(static_cast<int>(u & kDirMask)));
+    // Drop, before touching their memory, the move back to the (closed) parent and every move
+    // the parent dominates strictly (see move_pruning.hpp).
+    const int parent_move = static_cast<int>(u & kDirMask);
+    const std::uint32_t free = neighbourhood(top.node, uv);
+    std::uint32_t legal = moves::legal_moves(free) & ~(1U << moves::reverse(parent_move)) &
+                          ~pruning_.dominated(parent_move, free);
     while (legal != 0) {
       const int k = __builtin_ctz(legal);
       legal &= legal - 1;
