@@ -51,7 +51,7 @@ const LoadedMap& load(const std::string& name) {
   return m;
 }
 
-void BM_AStarMovingAi(benchmark::State& state, const std::string& name) {
+void astar_movingai(benchmark::State& state, const std::string& name) {
   const LoadedMap& m = load(name);
   if (!m.error.empty()) {
     state.SkipWithError(m.error.c_str());
@@ -85,7 +85,7 @@ void BM_AStarMovingAi(benchmark::State& state, const std::string& name) {
 
 /// A synthetic map that needs no data files: a 96³ cube with 20% random obstacles (fixed seed),
 /// corner to corner. Measures raw expansion speed.
-void BM_AStarRandomCube(benchmark::State& state) {
+void astar_random_cube(benchmark::State& state) {
   constexpr std::int32_t kSize = 96;
   auto grid = VoxelGrid::create(kSize, kSize, kSize);
   std::mt19937 rng(42);
@@ -120,20 +120,20 @@ void BM_AStarRandomCube(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_AStarRandomCube)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_AStarMovingAi, Simple, std::string("Simple"))
+BENCHMARK(astar_random_cube)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(astar_movingai, Simple, std::string("Simple"))
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_AStarMovingAi, Complex, std::string("Complex"))
+BENCHMARK_CAPTURE(astar_movingai, Complex, std::string("Complex"))
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_AStarMovingAi, DA1, std::string("DA1"))
+BENCHMARK_CAPTURE(astar_movingai, DA1, std::string("DA1"))
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_AStarMovingAi, BC1, std::string("BC1"))
+BENCHMARK_CAPTURE(astar_movingai, BC1, std::string("BC1"))
     ->UseManualTime()
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);

@@ -19,10 +19,11 @@ namespace {
 using testing::checked_path_cost;
 using testing::make_scene;
 
-const std::filesystem::path kData =
-    std::filesystem::path(SKYLANE_SOURCE_DIR) / "tests/data/movingai-3d";
-const double kSqrt2 = std::sqrt(2.0);
-const double kSqrt3 = std::sqrt(3.0);
+std::filesystem::path data_dir() {
+  return std::filesystem::path(SKYLANE_SOURCE_DIR) / "tests/data/movingai-3d";
+}
+constexpr double kSqrt2 = 1.4142135623730951;
+constexpr double kSqrt3 = 1.7320508075688772;
 
 AStarResult solve(const VoxelGrid& grid, Voxel start, Voxel goal, AStarOptions options = {},
                   const StopCondition& stop = {}) {
@@ -218,7 +219,7 @@ TEST(AStar, BadRequestsAreErrorsNotCrashes) {
 }
 
 TEST(AStar, RepeatedQueriesOnOneSearcherAreIdentical) {
-  auto grid = read_movingai_map(kData / "Complex.3dmap");
+  auto grid = read_movingai_map(data_dir() / "Complex.3dmap");
   ASSERT_TRUE(grid.has_value()) << grid.error().to_string();
   AStar<VoxelGrid> astar(*grid);
   const Voxel a{94, 89, 126}, b{160, 59, 94};
@@ -258,9 +259,9 @@ static_assert(NeighbourhoodGrid<MaskGrid> && !PaddedByteGrid<MaskGrid>);
 static_assert(PaddedByteGrid<VoxelGrid>);
 
 TEST(AStar, GenericGridsGiveTheSameAnswers) {
-  auto grid = read_movingai_map(kData / "Complex.3dmap");
+  auto grid = read_movingai_map(data_dir() / "Complex.3dmap");
   ASSERT_TRUE(grid.has_value()) << grid.error().to_string();
-  auto set = read_movingai_scenarios(kData / "Complex.3dmap.3dscen");
+  auto set = read_movingai_scenarios(data_dir() / "Complex.3dmap.3dscen");
   ASSERT_TRUE(set.has_value()) << set.error().to_string();
   AStar<VoxelGrid> dense(*grid);
   const PlainGrid plain_grid{&*grid};
@@ -282,9 +283,9 @@ TEST(AStar, GenericGridsGiveTheSameAnswers) {
 // --- Moving AI benchmark optima ----------------------------------------------------------------
 
 void expect_optimal(const std::string& map, std::size_t every) {
-  auto grid = read_movingai_map(kData / (map + ".3dmap"));
+  auto grid = read_movingai_map(data_dir() / (map + ".3dmap"));
   ASSERT_TRUE(grid.has_value()) << grid.error().to_string();
-  auto set = read_movingai_scenarios(kData / (map + ".3dmap.3dscen"));
+  auto set = read_movingai_scenarios(data_dir() / (map + ".3dmap.3dscen"));
   ASSERT_TRUE(set.has_value()) << set.error().to_string();
   AStar<VoxelGrid> astar(*grid);
   std::size_t solved = 0;

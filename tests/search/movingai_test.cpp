@@ -10,8 +10,9 @@
 namespace skylane::search {
 namespace {
 
-const std::filesystem::path kData =
-    std::filesystem::path(SKYLANE_SOURCE_DIR) / "tests/data/movingai-3d";
+std::filesystem::path data_dir() {
+  return std::filesystem::path(SKYLANE_SOURCE_DIR) / "tests/data/movingai-3d";
+}
 
 /// Asserts that a result failed with `reason` and that the message names `where` ("src:line:").
 template <class T>
@@ -86,17 +87,17 @@ TEST(MovingAiMap, HugeHeaderIsRefusedBeforeAllocating) {
 }
 
 TEST(MovingAiMap, MissingFileAndDirectoryAreDistinctErrors) {
-  const auto missing = read_movingai_map(kData / "no-such.3dmap");
+  const auto missing = read_movingai_map(data_dir() / "no-such.3dmap");
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().reason, "FILE_NOT_FOUND");
   EXPECT_EQ(missing.error().exit_code(), 66);
-  const auto dir = read_movingai_map(kData);
+  const auto dir = read_movingai_map(data_dir());
   ASSERT_FALSE(dir.has_value());
   EXPECT_EQ(dir.error().reason, "FILE_UNREADABLE");
 }
 
 TEST(MovingAiMap, ReadsSimpleWithEveryObstacleLine) {
-  const auto grid = read_movingai_map(kData / "Simple.3dmap");
+  const auto grid = read_movingai_map(data_dir() / "Simple.3dmap");
   ASSERT_TRUE(grid.has_value()) << grid.error().to_string();
   EXPECT_EQ(grid->size_x(), 105);
   EXPECT_EQ(grid->size_y(), 132);
@@ -147,7 +148,7 @@ TEST(MovingAiScenarios, MalformedFilesNameFileAndLine) {
 
 TEST(MovingAiScenarios, ReadsSimpleAndComplex) {
   for (const char* name : {"Simple", "Complex"}) {
-    const auto set = read_movingai_scenarios(kData / (std::string(name) + ".3dmap.3dscen"));
+    const auto set = read_movingai_scenarios(data_dir() / (std::string(name) + ".3dmap.3dscen"));
     ASSERT_TRUE(set.has_value()) << set.error().to_string();
     EXPECT_EQ(set->map_name, std::string(name) + ".3dmap");
     EXPECT_EQ(set->scenarios.size(), 10000u);

@@ -8,13 +8,14 @@
 namespace skylane::search {
 namespace {
 
-const std::filesystem::path kData =
-    std::filesystem::path(SKYLANE_SOURCE_DIR) / "tests/data/movingai-3d";
+std::filesystem::path data_dir() {
+  return std::filesystem::path(SKYLANE_SOURCE_DIR) / "tests/data/movingai-3d";
+}
 
 TEST(VoxelBench, SampledSimpleRunIsAllOptimal) {
   VoxelBenchConfig config;
-  config.map_file = kData / "Simple.3dmap";
-  config.scenario_file = kData / "Simple.3dmap.3dscen";
+  config.map_file = data_dir() / "Simple.3dmap";
+  config.scenario_file = data_dir() / "Simple.3dmap.3dscen";
   config.every = 100;
   const auto report = run_voxel_bench(config);
   ASSERT_TRUE(report.has_value()) << report.error().to_string();
@@ -32,8 +33,8 @@ TEST(VoxelBench, SampledSimpleRunIsAllOptimal) {
 
 TEST(VoxelBench, MaxScenariosStopsEarly) {
   VoxelBenchConfig config;
-  config.map_file = kData / "Simple.3dmap";
-  config.scenario_file = kData / "Simple.3dmap.3dscen";
+  config.map_file = data_dir() / "Simple.3dmap";
+  config.scenario_file = data_dir() / "Simple.3dmap.3dscen";
   config.max_scenarios = 7;
   const auto report = run_voxel_bench(config);
   ASSERT_TRUE(report.has_value()) << report.error().to_string();
@@ -42,13 +43,13 @@ TEST(VoxelBench, MaxScenariosStopsEarly) {
 
 TEST(VoxelBench, BadInputsAreErrorsWithExitCodes) {
   VoxelBenchConfig config;
-  config.map_file = kData / "missing.3dmap";
-  config.scenario_file = kData / "Simple.3dmap.3dscen";
+  config.map_file = data_dir() / "missing.3dmap";
+  config.scenario_file = data_dir() / "Simple.3dmap.3dscen";
   auto report = run_voxel_bench(config);
   ASSERT_FALSE(report.has_value());
   EXPECT_EQ(report.error().exit_code(), 66);
 
-  config.map_file = kData / "Simple.3dmap";
+  config.map_file = data_dir() / "Simple.3dmap";
   config.every = 0;
   report = run_voxel_bench(config);
   ASSERT_FALSE(report.has_value());
