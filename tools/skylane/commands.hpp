@@ -22,5 +22,7 @@ inline void report(const Error& e, ExitStatus& status) {
 }
 
 void register_map_commands(CLI::App& app, ExitStatus& status);
+/// `skylane voxel-bench`: Moving AI 3D benchmark through A* (voxel_bench_command.cpp).
+void register_voxel_bench(CLI::App& app, ExitStatus& status);
 
 }  // namespace skylane::cli

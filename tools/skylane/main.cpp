@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   skylane::cli::ExitStatus status;
   skylane::cli::register_map_commands(app, status);
+  skylane::cli::register_voxel_bench(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

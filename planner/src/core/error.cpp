@@ -76,6 +76,23 @@ constexpr std::array kCatalogue = {
               "a separation minimum or time buffer is NaN, negative or absurd"},
     ErrorSpec{"RESERVATION_INTERVAL_INVALID", C::kInvalidArgument, ec::kDataErr,
               "a reserved time interval is empty, inverted or out of range"},
+    // Moving AI 3D voxel benchmark files (.3dmap, .3dscen) and grid searches (A*).
+    ErrorSpec{"MOVINGAI_PARSE_ERROR", C::kInvalidArgument, ec::kDataErr,
+              "a Moving AI map or scenario file is malformed (header, number, line)"},
+    ErrorSpec{"MOVINGAI_OUT_OF_RANGE", C::kOutOfRange, ec::kDataErr,
+              "a Moving AI coordinate or size lies outside what the file declares or allows"},
+    ErrorSpec{"SEARCH_OPTIONS_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a search option is NaN, non-positive or otherwise out of range"},
+    ErrorSpec{"SEARCH_START_OUTSIDE_GRID", C::kInvalidArgument, ec::kDataErr,
+              "the start voxel lies outside the grid"},
+    ErrorSpec{"SEARCH_GOAL_OUTSIDE_GRID", C::kInvalidArgument, ec::kDataErr,
+              "the goal voxel lies outside the grid"},
+    ErrorSpec{"SEARCH_START_BLOCKED", C::kInvalidArgument, ec::kDataErr,
+              "the start voxel is not free"},
+    ErrorSpec{"SEARCH_GOAL_BLOCKED", C::kInvalidArgument, ec::kDataErr,
+              "the goal voxel is not free"},
+    ErrorSpec{"SEARCH_GRID_TOO_LARGE", C::kResourceExhausted, ec::kDataErr,
+              "the grid has more voxels than the search can index"},
 };
 
 }  // namespace
