@@ -383,22 +383,9 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
     return fail("CRS_INVALID", m.manifest_path + ": [map] crs '" + m.crs + "' is not valid");
   }
   target_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  double bx0 = 1e300, by0 = 1e300, bx1 = -1e300, by1 = -1e300;
+  SKY_TRY(bounds, frame.plane_bounds(m.extent_wgs84));
+  const auto [bx0, by0, bx1, by1] = bounds;
   const auto& e = m.extent_wgs84;
-  for (int i = 0; i <= 64; ++i) {
-    const double t = i / 64.0;
-    const geo::LonLat pts[4] = {{e[0] + t * (e[2] - e[0]), e[1]},
-                                {e[0] + t * (e[2] - e[0]), e[3]},
-                                {e[0], e[1] + t * (e[3] - e[1])},
-                                {e[2], e[1] + t * (e[3] - e[1])}};
-    for (const auto& p : pts) {
-      SKY_TRY(q, frame.to_plane(p));
-      bx0 = std::min(bx0, q.x_m);
-      by0 = std::min(by0, q.y_m);
-      bx1 = std::max(bx1, q.x_m);
-      by1 = std::max(by1, q.y_m);
-    }
-  }
   TargetGrid g;
   g.cell = m.cell_xy_m;
   g.x0 = std::floor(bx0 / g.cell) * g.cell;

@@ -32,23 +32,8 @@ Result<MapSummary> summarize(const airspace::Airspace& a) {
                       i.origin_y_m + i.ny * i.cell_xy_m};
   s.extent_wgs84_requested = i.extent_wgs84;
   SKY_TRY(frame, geo::GeoFrame::create(i.crs_wkt.empty() ? i.crs : i.crs_wkt));
-  double w = 1e9, so = 1e9, e = -1e9, n = -1e9;
-  for (int k = 0; k <= 32; ++k) {
-    const double t = k / 32.0;
-    const auto& x = s.extent_working;
-    const geo::PlanePoint pts[4] = {{x[0] + t * (x[2] - x[0]), x[1]},
-                                    {x[0] + t * (x[2] - x[0]), x[3]},
-                                    {x[0], x[1] + t * (x[3] - x[1])},
-                                    {x[2], x[1] + t * (x[3] - x[1])}};
-    for (const auto& p : pts) {
-      SKY_TRY(ll, frame.to_lonlat(p));
-      w = std::min(w, ll.lon_deg);
-      e = std::max(e, ll.lon_deg);
-      so = std::min(so, ll.lat_deg);
-      n = std::max(n, ll.lat_deg);
-    }
-  }
-  s.extent_wgs84 = {w, so, e, n};
+  SKY_TRY(wgs84, frame.lonlat_bounds(s.extent_working));
+  s.extent_wgs84 = wgs84;
   s.columns = a.column_count();
 
   std::vector<std::uint64_t> by_source(16, 0);

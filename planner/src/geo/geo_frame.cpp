@@ -1,7 +1,9 @@
 #include "skylane/geo/geo_frame.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <utility>
 
 #include <proj.h>
 
@@ -71,6 +73,50 @@ Result<LonLat> GeoFrame::to_lonlat(PlanePoint p) const {
     return fail("INVALID_ARGUMENT", "point cannot be unprojected from " + definition_);
   }
   return LonLat{out.lp.lam, out.lp.phi};
+}
+
+namespace {
+
+// Densifies the edges of an axis-aligned box and returns the bounds of their images.
+template <class In, class Convert>
+Result<std::array<double, 4>> transformed_bounds(const std::array<double, 4>& b, Convert convert) {
+  constexpr int kSteps = 64;
+  std::array<double, 4> out = {1e300, 1e300, -1e300, -1e300};
+  for (int i = 0; i <= kSteps; ++i) {
+    const double t = static_cast<double>(i) / kSteps;
+    const In pts[4] = {{b[0] + t * (b[2] - b[0]), b[1]},
+                       {b[0] + t * (b[2] - b[0]), b[3]},
+                       {b[0], b[1] + t * (b[3] - b[1])},
+                       {b[2], b[1] + t * (b[3] - b[1])}};
+    for (const In& p : pts) {
+      auto q = convert(p);
+      if (!q) return tl::unexpected(q.error());
+      out[0] = std::min(out[0], q->first);
+      out[1] = std::min(out[1], q->second);
+      out[2] = std::max(out[2], q->first);
+      out[3] = std::max(out[3], q->second);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::array<double, 4>> GeoFrame::plane_bounds(const std::array<double, 4>& box) const {
+  return transformed_bounds<LonLat>(box, [&](LonLat p) -> Result<std::pair<double, double>> {
+    auto q = to_plane(p);
+    if (!q) return tl::unexpected(q.error());
+    return std::pair{q->x_m, q->y_m};
+  });
+}
+
+Result<std::array<double, 4>> GeoFrame::lonlat_bounds(const std::array<double, 4>& box) const {
+  return transformed_bounds<PlanePoint>(box,
+                                        [&](PlanePoint p) -> Result<std::pair<double, double>> {
+                                          auto q = to_lonlat(p);
+                                          if (!q) return tl::unexpected(q.error());
+                                          return std::pair{q->lon_deg, q->lat_deg};
+                                        });
 }
 
 std::string GeoFrame::wkt() const {

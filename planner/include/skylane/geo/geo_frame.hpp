@@ -2,6 +2,7 @@
 // it and WGS 84 lon/lat. Wraps PROJ; no PROJ type leaks out of this header.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,14 @@ class GeoFrame {
   /// or out-of-domain input.
   [[nodiscard]] Result<PlanePoint> to_plane(LonLat p) const;
   [[nodiscard]] Result<LonLat> to_lonlat(PlanePoint p) const;
+
+  /// Bounding box {xmin, ymin, xmax, ymax} in the working frame of a lon/lat box {west, south,
+  /// east, north}, its edges densified (64 points each) so curved projected edges are covered.
+  [[nodiscard]] Result<std::array<double, 4>> plane_bounds(
+      const std::array<double, 4>& lonlat_box) const;
+  /// The inverse: lon/lat bounds {west, south, east, north} of a working-frame box.
+  [[nodiscard]] Result<std::array<double, 4>> lonlat_bounds(
+      const std::array<double, 4>& plane_box) const;
 
   [[nodiscard]] const std::string& definition() const { return definition_; }
   /// WKT2 of the working CRS.
