@@ -5,15 +5,14 @@
 //   ./build/release/bin/map_bench --benchmark_filter=Free  # queries only
 //
 // Each build runs in a forked child so its peak resident memory (ru_maxrss) is its own.
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <random>
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "skylane/airspace/vehicle_view.hpp"
 #include "skylane/maps/manifest.hpp"
@@ -22,7 +21,8 @@
 namespace skylane {
 namespace {
 
-const std::string kManifest = std::string(SKYLANE_SOURCE_DIR) + "/maps/shenzhen-boluo/manifest.toml";
+const std::string kManifest =
+    std::string(SKYLANE_SOURCE_DIR) + "/maps/shenzhen-boluo/manifest.toml";
 
 void BM_MapBuild(benchmark::State& state) {
   const double cell = static_cast<double>(state.range(0));

@@ -7,14 +7,15 @@
 
 #include "bitmap_font.hpp"
 #include "gdal_internal.hpp"
+
 #include "skylane/core/try.hpp"
 
 namespace skylane::maps {
 namespace {
 
 namespace cf = airspace::column_flag;
-using airspace::ZoneKind;
 using airspace::kZoneKindCount;
+using airspace::ZoneKind;
 
 struct Rgb {
   double r = 0, g = 0, b = 0;
@@ -23,7 +24,6 @@ struct Rgb {
 Rgb mix(Rgb a, Rgb b, double t) {
   return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t};
 }
-
 
 class Canvas {
  public:
@@ -92,8 +92,8 @@ class Canvas {
         const double v = b == 0 ? px_[i].r : b == 1 ? px_[i].g : px_[i].b;
         band[i] = static_cast<std::uint8_t>(std::clamp(std::lround(v), 0L, 255L));
       }
-      if (GDALRasterIO(GDALGetRasterBand(mem.get(), b + 1), GF_Write, 0, 0, w_, h_, band.data(),
-                       w_, h_, GDT_Byte, 0, 0) != CE_None) {
+      if (GDALRasterIO(GDALGetRasterBand(mem.get(), b + 1), GF_Write, 0, 0, w_, h_, band.data(), w_,
+                       h_, GDT_Byte, 0, 0) != CE_None) {
         return fail("INTERNAL", "writing an image band failed: " + last_gdal_error());
       }
     }
@@ -111,21 +111,30 @@ class Canvas {
 
 Rgb zone_colour(int kind) {
   switch (static_cast<ZoneKind>(kind)) {
-    case ZoneKind::kProhibited: return {200, 30, 30};
-    case ZoneKind::kRestricted: return {240, 130, 0};
-    case ZoneKind::kAirportProtection: return {120, 60, 180};
-    case ZoneKind::kBorderBand: return {230, 0, 110};
-    case ZoneKind::kTemporary: return {220, 200, 0};
+    case ZoneKind::kProhibited:
+      return {200, 30, 30};
+    case ZoneKind::kRestricted:
+      return {240, 130, 0};
+    case ZoneKind::kAirportProtection:
+      return {120, 60, 180};
+    case ZoneKind::kBorderBand:
+      return {230, 0, 110};
+    case ZoneKind::kTemporary:
+      return {220, 200, 0};
   }
   return {0, 0, 0};
 }
 
 double zone_alpha(int kind) {
   switch (static_cast<ZoneKind>(kind)) {
-    case ZoneKind::kAirportProtection: return 0.22;
-    case ZoneKind::kProhibited: return 0.30;
-    case ZoneKind::kBorderBand: return 0.65;
-    default: return 0.45;
+    case ZoneKind::kAirportProtection:
+      return 0.22;
+    case ZoneKind::kProhibited:
+      return 0.30;
+    case ZoneKind::kBorderBand:
+      return 0.65;
+    default:
+      return 0.45;
   }
 }
 
@@ -143,7 +152,8 @@ Rgb hypsometric(double h) {
   if (h <= kStops.front().h) return kStops.front().c;
   for (std::size_t i = 1; i < kStops.size(); ++i) {
     if (h <= kStops[i].h) {
-      return mix(kStops[i - 1].c, kStops[i].c, (h - kStops[i - 1].h) / (kStops[i].h - kStops[i - 1].h));
+      return mix(kStops[i - 1].c, kStops[i].c,
+                 (h - kStops[i - 1].h) / (kStops[i].h - kStops[i - 1].h));
     }
   }
   return kStops.back().c;
@@ -293,8 +303,9 @@ Result<void> render_map(const airspace::Airspace& a, const RenderOptions& o) {
   canvas.fill_rect(w, 0, 2, canvas.height(), {120, 120, 120});
   canvas.text(lx, ly, info.name, 2, black, false);
   ly += 26;
-  canvas.text(lx, ly, info.crs + " - " + std::to_string(static_cast<int>(info.cell_xy_m)) + " M CELLS",
-              1, {80, 80, 80}, false);
+  canvas.text(lx, ly,
+              info.crs + " - " + std::to_string(static_cast<int>(info.cell_xy_m)) + " M CELLS", 1,
+              {80, 80, 80}, false);
   ly += 24;
   auto entry = [&](Rgb swatch, const std::string& label, bool hatch = false) {
     canvas.fill_rect(lx, ly, 22, 14, swatch);

@@ -121,17 +121,17 @@ TEST_F(MapBuild, VoidsOverWaterAreSeaLevelNotUnknown) {
 
 TEST_F(MapBuild, VoidsOverInlandWaterStayUnknown) {
   // A lake (a hole in the land polygon) inside a DEM void is not sea: its level is unknown.
-  testing::write_dem(dir_.file("dem.tif"), 114.0, 22.6, 0.001, 100, 100,
-                     [](double lon, double lat) {
-                       return (lon > 114.04 && lon < 114.06 && lat > 22.54 && lat < 22.56)
-                                  ? -32768.0
-                                  : ramp(lon, lat);
-                     });
-  write_text(dir_.file("land.geojson"),
-             R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},)"
-             R"("geometry":{"type":"Polygon","coordinates":[[[113.9,22.4],[114.2,22.4],[114.2,22.7],)"
-             R"([113.9,22.7],[113.9,22.4]],[[114.045,22.545],[114.055,22.545],[114.055,22.555],)"
-             R"([114.045,22.555],[114.045,22.545]]]}}]})");
+  testing::write_dem(
+      dir_.file("dem.tif"), 114.0, 22.6, 0.001, 100, 100, [](double lon, double lat) {
+        return (lon > 114.04 && lon < 114.06 && lat > 22.54 && lat < 22.56) ? -32768.0
+                                                                            : ramp(lon, lat);
+      });
+  write_text(
+      dir_.file("land.geojson"),
+      R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},)"
+      R"("geometry":{"type":"Polygon","coordinates":[[[113.9,22.4],[114.2,22.4],[114.2,22.7],)"
+      R"([113.9,22.7],[113.9,22.4]],[[114.045,22.545],[114.055,22.545],[114.055,22.555],)"
+      R"([114.045,22.555],[114.045,22.545]]]}}]})");
   auto a = build("[land]\npath = \"land.geojson\"\n");
   ASSERT_TRUE(a.has_value()) << a.error().to_string();
   const std::size_t lake = column_at(*a, 114.05, 22.55);

@@ -122,23 +122,40 @@ std::string Error::to_string() const { return reason + ": " + message; }
 
 std::string_view code_name(Code code) {
   switch (code) {
-    case C::kOk: return "OK";
-    case C::kCancelled: return "CANCELLED";
-    case C::kUnknown: return "UNKNOWN";
-    case C::kInvalidArgument: return "INVALID_ARGUMENT";
-    case C::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
-    case C::kNotFound: return "NOT_FOUND";
-    case C::kAlreadyExists: return "ALREADY_EXISTS";
-    case C::kPermissionDenied: return "PERMISSION_DENIED";
-    case C::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case C::kFailedPrecondition: return "FAILED_PRECONDITION";
-    case C::kAborted: return "ABORTED";
-    case C::kOutOfRange: return "OUT_OF_RANGE";
-    case C::kUnimplemented: return "UNIMPLEMENTED";
-    case C::kInternal: return "INTERNAL";
-    case C::kUnavailable: return "UNAVAILABLE";
-    case C::kDataLoss: return "DATA_LOSS";
-    case C::kUnauthenticated: return "UNAUTHENTICATED";
+    case C::kOk:
+      return "OK";
+    case C::kCancelled:
+      return "CANCELLED";
+    case C::kUnknown:
+      return "UNKNOWN";
+    case C::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case C::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
+    case C::kNotFound:
+      return "NOT_FOUND";
+    case C::kAlreadyExists:
+      return "ALREADY_EXISTS";
+    case C::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case C::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case C::kFailedPrecondition:
+      return "FAILED_PRECONDITION";
+    case C::kAborted:
+      return "ABORTED";
+    case C::kOutOfRange:
+      return "OUT_OF_RANGE";
+    case C::kUnimplemented:
+      return "UNIMPLEMENTED";
+    case C::kInternal:
+      return "INTERNAL";
+    case C::kUnavailable:
+      return "UNAVAILABLE";
+    case C::kDataLoss:
+      return "DATA_LOSS";
+    case C::kUnauthenticated:
+      return "UNAUTHENTICATED";
   }
   return "UNKNOWN";
 }

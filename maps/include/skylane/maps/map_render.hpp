@@ -10,8 +10,8 @@
 namespace skylane::maps {
 
 struct RenderOptions {
-  std::string out;           ///< .png
-  int max_size_px = 1600;    ///< longest side of the map part of the picture
+  std::string out;         ///< .png
+  int max_size_px = 1600;  ///< longest side of the map part of the picture
 };
 
 /// Errors: USAGE (not a .png, size outside 200..8000), IO_ERROR.
