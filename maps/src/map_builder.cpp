@@ -27,6 +27,8 @@ using airspace::AirspaceInfo;
 namespace cf = airspace::column_flag;
 
 constexpr float kNoValue = std::numeric_limits<float>::quiet_NaN();
+// Part of every fingerprint: bump it whenever the same inputs would compile differently.
+constexpr std::uint32_t kBuilderRevision = 2;
 
 class StageTimer {
  public:
@@ -422,6 +424,7 @@ Result<Airspace> compile_airspace(const MapManifest& m, BuildStats* stats) {
       "skylane map build (format " + std::to_string(airspace::kAirspaceFormatVersion) + ")";
   Hasher64 fp;
   fp.update(std::string_view("skylane-airspace"));
+  fp.update_value(kBuilderRevision);
   fp.update_value(airspace::kAirspaceFormatVersion);
   fp.update(m.canonical);
   fp.update_value(m.cell_xy_m);  // overrides (e.g. --cell-size) are not in the manifest text
