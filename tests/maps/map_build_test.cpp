@@ -395,6 +395,18 @@ TEST_F(MapBuild, BadAttributeValuesAreValueInvalid) {
   expect_error("[vertiports]\npath = \"v.geojson\"\n", "VALUE_INVALID");
 }
 
+TEST_F(MapBuild, AContinentAtOneMetreIsGridTooLarge) {
+  write_text(dir_.file("manifest.toml"),
+             "[map]\nname = \"t\"\nextent_wgs84 = [100.0, 10.0, 130.0, 40.0]\ncell_xy_m = 1.0\n"
+             "altitude_min_amsl_m = 0.0\naltitude_max_amsl_m = 800.0\n[[terrain]]\npath = "
+             "\"dem.tif\"\n");
+  auto m = load_manifest(dir_.file("manifest.toml"));
+  ASSERT_TRUE(m.has_value());
+  auto a = compile_airspace(*m);
+  ASSERT_FALSE(a.has_value());
+  EXPECT_EQ(a.error().reason, "GRID_TOO_LARGE");
+}
+
 TEST_F(MapBuild, BadWhereClauseAndCrsAreReported) {
   write_text(dir_.file("z.geojson"),
              feature_collection({{square(114.04, 22.54, 114.06, 22.56), "{}"}}));
