@@ -93,6 +93,18 @@ constexpr std::array kCatalogue = {
               "the goal voxel is not free"},
     ErrorSpec{"SEARCH_GRID_TOO_LARGE", C::kResourceExhausted, ec::kDataErr,
               "the grid has more voxels than the search can index"},
+    // Vehicle class catalogue (issue 4).
+    ErrorSpec{"VEHICLE_CATALOGUE_PARSE_ERROR", C::kInvalidArgument, ec::kConfig,
+              "the vehicle catalogue is not TOML"},
+    ErrorSpec{"VEHICLE_CATALOGUE_UNKNOWN_KEY", C::kInvalidArgument, ec::kConfig,
+              "the vehicle catalogue has a key skylane does not know"},
+    ErrorSpec{"VEHICLE_CATALOGUE_MISSING_FIELD", C::kInvalidArgument, ec::kConfig,
+              "a vehicle class lacks a required field"},
+    ErrorSpec{"VEHICLE_CATALOGUE_INVALID_VALUE", C::kInvalidArgument, ec::kConfig,
+              "a vehicle class field has the wrong type, is NaN, negative, zero or out of range"},
+    ErrorSpec{"VEHICLE_CATALOGUE_INCONSISTENT", C::kInvalidArgument, ec::kConfig,
+              "vehicle class fields contradict each other (masses, category, ceiling, "
+              "calibration, duplicate name)"},
 };
 
 }  // namespace
