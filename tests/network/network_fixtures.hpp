@@ -1,11 +1,13 @@
 // Shared by the network tests: an energy formula written out from the catalogue's comments
-// (independent of vehicle_energy.cpp), and the shipped catalogue.
+// (independent of vehicle_energy.cpp), the shipped catalogue, and a small synthetic network.
 #pragma once
 
 #include <cmath>
 
 #include <gtest/gtest.h>
 
+#include "skylane/airspace/airspace.hpp"
+#include "skylane/geo/geo_frame.hpp"
 #include "skylane/vehicle/vehicle_catalogue.hpp"
 
 namespace skylane::network::testing {
@@ -45,6 +47,37 @@ inline const vehicle::VehicleCatalogue& shipped_catalogue() {
     return new vehicle::VehicleCatalogue(std::move(*c));
   }();
   return *cat;
+}
+
+// A -- R1 -- R2 -- B northwards, 10 km apart; R1b 2 km east of R1 (an alternative relay), D a
+// dock with chargers but no swap 5 km north-east of A. FlyCart-30-class legs reach ~12 km.
+inline airspace::Airspace synthetic_airspace() {
+  airspace::Airspace a;
+  auto frame = geo::GeoFrame::create("EPSG:32650");
+  EXPECT_TRUE(frame);
+  auto add = [&](const char* name, const char* kind, double lon, double lat, int pads, bool swap,
+                 int chargers) {
+    airspace::Vertiport v;
+    v.name = name;
+    v.kind = kind;
+    v.lon_deg = lon;
+    v.lat_deg = lat;
+    auto p = frame->to_plane({lon, lat});
+    v.x_m = p->x_m;
+    v.y_m = p->y_m;
+    v.pads = pads;
+    v.battery_swap = swap;
+    v.battery_stock = swap ? 8 : 0;
+    v.chargers = chargers;
+    a.mutable_vertiports().push_back(v);
+  };
+  add("A hub", "hub", 114.0, 22.50, 4, true, 4);
+  add("R1 relay", "relay", 114.0, 22.59, 1, true, 1);
+  add("R1b relay", "relay", 114.0195, 22.59, 1, true, 1);
+  add("R2 relay", "relay", 114.0, 22.68, 2, true, 2);
+  add("B hub", "hub", 114.0, 22.77, 4, true, 4);
+  add("D dock", "dock", 114.03, 22.54, 2, false, 2);
+  return a;
 }
 
 }  // namespace skylane::network::testing

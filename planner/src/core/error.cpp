@@ -105,6 +105,11 @@ constexpr std::array kCatalogue = {
     ErrorSpec{"VEHICLE_CATALOGUE_INCONSISTENT", C::kInvalidArgument, ec::kConfig,
               "vehicle class fields contradict each other (masses, category, ceiling, "
               "calibration, duplicate name)"},
+    // Vertiport network and multi-leg routing (issue 4).
+    ErrorSpec{"VERTIPORT_NOT_FOUND", C::kNotFound, ec::kUsage,
+              "no vertiport of that name (or the name is ambiguous)"},
+    ErrorSpec{"OPENING_HOURS_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a vertiport's opening hours cannot be parsed"},
 };
 
 }  // namespace
