@@ -110,6 +110,10 @@ constexpr std::array kCatalogue = {
               "no vertiport of that name (or the name is ambiguous)"},
     ErrorSpec{"OPENING_HOURS_INVALID", C::kInvalidArgument, ec::kDataErr,
               "a vertiport's opening hours cannot be parsed"},
+    ErrorSpec{"VEHICLE_CLASS_NOT_FOUND", C::kNotFound, ec::kUsage,
+              "no vehicle class of that name in the catalogue"},
+    ErrorSpec{"MISSION_REQUEST_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a mission request has a NaN or negative payload, equal endpoints or bad times"},
 };
 
 }  // namespace
