@@ -14,7 +14,7 @@
 namespace skylane::vehicle {
 
 /// A cited (payload, range) fact the class's energy model is calibrated on: range_m(class,
-/// payload_kg) must reproduce range_m within kCalibrationTolerance (vehicle_energy.hpp).
+/// payload_kg) must reproduce range_m within kCalibrationTolerance (below).
 struct RangeCalibration {
   double payload_kg = 0.0;
   double range_m = 0.0;
