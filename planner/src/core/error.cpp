@@ -93,6 +93,27 @@ constexpr std::array kCatalogue = {
               "the goal voxel is not free"},
     ErrorSpec{"SEARCH_GRID_TOO_LARGE", C::kResourceExhausted, ec::kDataErr,
               "the grid has more voxels than the search can index"},
+    // Vehicle class catalogue (issue 4).
+    ErrorSpec{"VEHICLE_CATALOGUE_PARSE_ERROR", C::kInvalidArgument, ec::kConfig,
+              "the vehicle catalogue is not TOML"},
+    ErrorSpec{"VEHICLE_CATALOGUE_UNKNOWN_KEY", C::kInvalidArgument, ec::kConfig,
+              "the vehicle catalogue has a key skylane does not know"},
+    ErrorSpec{"VEHICLE_CATALOGUE_MISSING_FIELD", C::kInvalidArgument, ec::kConfig,
+              "a vehicle class lacks a required field"},
+    ErrorSpec{"VEHICLE_CATALOGUE_INVALID_VALUE", C::kInvalidArgument, ec::kConfig,
+              "a vehicle class field has the wrong type, is NaN, negative, zero or out of range"},
+    ErrorSpec{"VEHICLE_CATALOGUE_INCONSISTENT", C::kInvalidArgument, ec::kConfig,
+              "vehicle class fields contradict each other (masses, category, ceiling, "
+              "calibration, duplicate name)"},
+    // Vertiport network and multi-leg routing (issue 4).
+    ErrorSpec{"VERTIPORT_NOT_FOUND", C::kNotFound, ec::kUsage,
+              "no vertiport of that name (or the name is ambiguous)"},
+    ErrorSpec{"OPENING_HOURS_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a vertiport's opening hours cannot be parsed"},
+    ErrorSpec{"VEHICLE_CLASS_NOT_FOUND", C::kNotFound, ec::kUsage,
+              "no vehicle class of that name in the catalogue"},
+    ErrorSpec{"MISSION_REQUEST_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a mission request has a NaN or negative payload, equal endpoints or bad times"},
 };
 
 }  // namespace
