@@ -77,6 +77,25 @@ class QueryBands {
   const TimedZoneOverlay* cut_;
 };
 
+/// Bands of `inner` on the columns of the blocks in `blocks` only.
+template <ColumnBandSource B>
+class BlockRestricted {
+ public:
+  BlockRestricted(const B& inner, const Corridor& blocks) : inner_(&inner), blocks_(&blocks) {}
+  [[nodiscard]] std::int32_t size_x() const { return inner_->size_x(); }
+  [[nodiscard]] std::int32_t size_y() const { return inner_->size_y(); }
+  [[nodiscard]] LayerBand band(std::int32_t x, std::int32_t y) const {
+    if (x < 0 || y < 0 || !blocks_->contains(x / BlockGraph::kBlock, y / BlockGraph::kBlock)) {
+      return {};
+    }
+    return inner_->band(x, y);
+  }
+
+ private:
+  const B* inner_;
+  const Corridor* blocks_;
+};
+
 /// A pad column's band [pad layer, top), or why there is none.
 struct PadBand {
   LayerBand band;
@@ -138,6 +157,7 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
   p.class_ = vehicle_class;
   p.options_ = options;
   p.view_ = std::make_unique<airspace::VehicleView>(std::move(vehicle_view));
+  p.blocks_ = BlockGraph::build(*p.view_);
   return p;
 }
 
@@ -309,29 +329,81 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   const QueryBands static_bands(a, *view_, pads[0].col, start_band.band, pads[1].col,
                                 goal_band.band, nullptr);
   const auto route_started = search::Clock::now();
-  ColumnRouteResult route = find_column_route(static_bands, start_xy, goal_xy, route_options, stop);
-  out.stats.route_expansions += route.stats.expansions;
-  if (route.outcome == Outcome::kBudgetExhausted || route.outcome == Outcome::kCancelled) {
+  auto route_done = [&](Outcome o, NoRouteReason r, std::string text) {
     out.stats.route_ms = ms_since(route_started);
-    return finish(route.outcome, NoRouteReason::kNone, {});
+    return finish(o, r, std::move(text));
+  };
+  // Blocks first: no node route proves there is no column route (BlockGraph is exact). The pad
+  // columns' own bands may join components the view does not: start from every component one
+  // legal step from the start pad, stop at any one step from the goal pad.
+  auto pad_nodes = [&](ColumnXY c) {
+    std::vector<std::int32_t> nodes;
+    if (const std::int32_t own = blocks_.node_of(c.x, c.y); own >= 0) nodes.push_back(own);
+    const LayerBand b = static_bands.band(c.x, c.y);
+    for (std::int32_t dy = -1; dy <= 1; ++dy) {
+      for (std::int32_t dx = -1; dx <= 1; ++dx) {
+        if ((dx == 0 && dy == 0) || !column_step_ok(static_bands, b, c.x, c.y, dx, dy)) continue;
+        const std::int32_t n = blocks_.node_of(c.x + dx, c.y + dy);
+        if (n >= 0 && std::find(nodes.begin(), nodes.end(), n) == nodes.end()) nodes.push_back(n);
+      }
+    }
+    return nodes;
+  };
+  const bool adjacent =
+      std::max(std::abs(start_xy.x - goal_xy.x), std::abs(start_xy.y - goal_xy.y)) <= 2;
+  BlockGraph::Route coarse;
+  if (!adjacent) {
+    coarse =
+        blocks_.find_route(pad_nodes(start_xy), pad_nodes(goal_xy), options_.route_weight, stop);
+    out.stats.route_expansions += coarse.stats.expansions;
+  }
+  if (coarse.outcome == Outcome::kBudgetExhausted || coarse.outcome == Outcome::kCancelled) {
+    return route_done(coarse.outcome, NoRouteReason::kNone, {});
+  }
+  const std::string unreachable_text =
+      "no column route joins " + column_text(pads[0].x, pads[0].y) + " and " +
+      column_text(pads[1].x, pads[1].y) + " for class '" + class_.name +
+      "' (terrain, obstacles, ceiling and always-active zones)";
+  if (!adjacent && coarse.outcome == Outcome::kNoRoute) {
+    return route_done(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable, unreachable_text);
+  }
+  // Then columns near the block route (1 block around it, then 4), then anywhere (the block
+  // route's components guarantee a column route inside the first; the others are safety nets).
+  const std::vector<std::vector<ColumnXY>> coarse_routes{coarse.blocks};
+  ColumnRouteResult route;
+  for (const std::int32_t near : {1, 4, -1}) {
+    if (adjacent && near >= 0) continue;
+    if (near < 0) {
+      route = find_column_route(static_bands, start_xy, goal_xy, route_options, stop);
+    } else {
+      const Corridor blocks_near =
+          Corridor::around(coarse_routes, near, blocks_.size_x(), blocks_.size_y());
+      route = find_column_route(BlockRestricted(static_bands, blocks_near), start_xy, goal_xy,
+                                route_options, stop);
+    }
+    out.stats.route_expansions += route.stats.expansions;
+    if (route.outcome != Outcome::kNoRoute) break;
+  }
+  if (route.outcome == Outcome::kBudgetExhausted || route.outcome == Outcome::kCancelled) {
+    return route_done(route.outcome, NoRouteReason::kNone, {});
   }
   if (route.outcome == Outcome::kNoRoute) {
-    out.stats.route_ms = ms_since(route_started);
-    return finish(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable,
-                  "no column route joins " + column_text(pads[0].x, pads[0].y) + " and " +
-                      column_text(pads[1].x, pads[1].y) + " for class '" + class_.name +
-                      "' (terrain, obstacles, ceiling and always-active zones)");
+    return route_done(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable, unreachable_text);
   }
   std::vector<std::vector<ColumnXY>> routes;
   routes.push_back(std::move(route.route));
-  // A route through timed zones may have to wait: offer SIPP a detour around them as well, so it
-  // can choose between waiting and flying around.
-  if (!overlay.empty() && std::any_of(routes[0].begin(), routes[0].end(), [&](const ColumnXY& c) {
+  // A route through timed zones may have to wait: offer SIPP a detour around them as well (near
+  // the block route), so it can choose between waiting and flying around.
+  if (!overlay.empty() && !adjacent &&
+      std::any_of(routes[0].begin(), routes[0].end(), [&](const ColumnXY& c) {
         return overlay.column_has_zones(a.column(c.x, c.y));
       })) {
     const QueryBands cut_bands(a, *view_, pads[0].col, start_band.band, pads[1].col, goal_band.band,
                                &overlay);
-    ColumnRouteResult detour = find_column_route(cut_bands, start_xy, goal_xy, route_options, stop);
+    const Corridor blocks_near =
+        Corridor::around(coarse_routes, 4, blocks_.size_x(), blocks_.size_y());
+    ColumnRouteResult detour = find_column_route(BlockRestricted(cut_bands, blocks_near), start_xy,
+                                                 goal_xy, route_options, stop);
     out.stats.route_expansions += detour.stats.expansions;
     if (detour.outcome == Outcome::kFound) routes.push_back(std::move(detour.route));
   }

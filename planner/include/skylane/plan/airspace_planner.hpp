@@ -1,8 +1,10 @@
 // The airspace planner: one 4D trajectory for one vehicle class between two ground pads on a
 // real map, against the reservations of accepted flights, the class's static airspace view and
-// the zones active only part of the time. Coarse to fine: a 2D column route (column_route.hpp),
-// a corridor around it (corridor.hpp), an exact 2D heuristic inside it (corridor_heuristic.hpp),
-// SIPP inside the corridor (search/sipp.hpp), then smoothing (trajectory_smoothing.hpp).
+// the zones active only part of the time. Coarse to fine: a route over 8x8-column blocks
+// (block_graph.hpp), a 2D column route near it (column_route.hpp), a corridor around that
+// (corridor.hpp), an exact 2D heuristic and a climb-aware guide inside it
+// (corridor_heuristic.hpp), SIPP inside the corridor (search/sipp.hpp), then smoothing
+// (trajectory_smoothing.hpp).
 #pragma once
 
 #include <chrono>
@@ -15,6 +17,7 @@
 #include "skylane/airspace/airspace.hpp"
 #include "skylane/airspace/vehicle_view.hpp"
 #include "skylane/core/error.hpp"
+#include "skylane/plan/block_graph.hpp"
 #include "skylane/search/reservation_table.hpp"
 #include "skylane/search/search_types.hpp"
 #include "skylane/search/sipp.hpp"
@@ -120,9 +123,9 @@ struct AirspacePlan {
 };
 
 /// Plans flights of one vehicle class over one airspace. Holds the class's VehicleView (2 bytes
-/// per column, built once). plan() is const and keeps no per-query state in the object: plans
-/// may run concurrently on one planner if nobody writes the table meanwhile. The airspace must
-/// outlive the planner.
+/// per column) and BlockGraph (1/32 byte per column), built once. plan() is const and keeps no
+/// per-query state in the object: plans may run concurrently on one planner if nobody writes the
+/// table meanwhile. The airspace must outlive the planner.
 class AirspacePlanner {
  public:
   /// Errors: INVALID_ARGUMENT (from VehicleView), SIPP_MOTION_MODEL_INVALID, CELL_SIZE_INVALID,
@@ -154,6 +157,7 @@ class AirspacePlanner {
   vehicle::VehicleClass class_;
   PlannerOptions options_;
   std::unique_ptr<airspace::VehicleView> view_;
+  BlockGraph blocks_;
 };
 
 }  // namespace skylane::plan
