@@ -419,8 +419,11 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   sreq.arrival_deadline = request.arrival_deadline;
   sreq.goal_dwell = request.goal_dwell;
   sreq.trajectory_id = request.trajectory_id;
-  // The guide is not consistent: reopen states so that no-route answers stay sound.
-  search::SippOptions sipp_options{options_.heuristic_weight, true, 0};
+  // The weighted guide is not consistent. The first search of each corridor does not reopen
+  // closed states (reopening under weight 3 can re-expand the same region many times over when
+  // traffic forces a wait); it is not a proof of infeasibility, so a no-route answer is
+  // re-checked by a search that reopens, which is complete.
+  search::SippOptions sipp_options{options_.heuristic_weight, false, 0, true};
   NoRouteReason last_reason = NoRouteReason::kGoalUnreachable;
   std::string last_text;
   for (std::int32_t w = options_.corridor_half_width;;
@@ -447,7 +450,17 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     const auto s_started = search::Clock::now();
     // About a dozen states per route column on the way (measured on the default map).
     sipp_options.expected_states = 16 * heuristic.route().size();
+    sipp_options.reopen = false;
     auto result = sipp.plan(sreq, heuristic, sipp_options, attempt_stop);
+    if (result && result->outcome == Outcome::kNoRoute) {
+      out.stats.expansions += result->stats.expansions;
+      out.stats.generated += result->stats.generated;
+      attempt_stop.max_expansions = stop.max_expansions > out.stats.expansions
+                                        ? stop.max_expansions - out.stats.expansions
+                                        : 0;
+      sipp_options.reopen = true;
+      result = sipp.plan(sreq, heuristic, sipp_options, attempt_stop);
+    }
     out.stats.sipp_ms += ms_since(s_started);
     if (!result) return tl::unexpected(result.error());
     search::SippPlan& sp = *result;

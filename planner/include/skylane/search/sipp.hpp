@@ -163,6 +163,13 @@ struct SippOptions {
   bool reopen = false;
   /// Expected number of states, to size the node storage once (0: grow from a small start).
   std::size_t expected_states = 0;
+  /// Order the open list by the estimated ARRIVAL given the goal's own schedule: E = the
+  /// earliest instant >= g + guide at which the goal voxel is free for the whole dwell, and
+  /// key = E + (weight - 1) * guide. When the goal is busy (a pad in use) the plan must wait
+  /// somewhere; without this every state that could reach the goal before it frees ties with or
+  /// beats the waiting one and is expanded. Meant for weight > 1 (with weight 1 all states
+  /// arriving before the goal frees tie). Deadline pruning also uses the goal's schedule.
+  bool goal_schedule = false;
 };
 
 namespace sipp_detail {
@@ -393,7 +400,27 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   const double weight = options.heuristic_weight;
   const bool weighted = weight != 1.0;
   const bool reopen = options.reopen && motion_.can_hover;
-  auto key = [weighted, weight](std::int64_t g, std::int64_t h) {
+  const std::int64_t dwell_ms = request.goal_dwell.count();
+  std::vector<SafeInterval> goal_ivs;
+  if (options.goal_schedule) table_.safe_intervals(goal, kTimeInf, goal_ivs);
+  // Earliest t' >= t at which the goal voxel stays free over [t', t' + dwell]; kTimeInf if never.
+  auto goal_free_from = [&](std::int64_t t) {
+    auto it = std::lower_bound(goal_ivs.begin(), goal_ivs.end(), t,
+                               [dwell_ms](const SafeInterval& iv, std::int64_t x) {
+                                 return iv.end.count() - dwell_ms < x;
+                               });
+    for (; it != goal_ivs.end(); ++it) {
+      const std::int64_t from = std::max(t, it->begin.count());
+      if (from + dwell_ms <= it->end.count()) return from;
+    }
+    return kTimeInf.count();
+  };
+  auto key = [&, weighted, weight](std::int64_t g, std::int64_t h) {
+    if (options.goal_schedule) {
+      const std::int64_t e = goal_free_from(g + h);
+      return std::min(e, kTimeInf.count()) +
+             static_cast<std::int64_t>((weight - 1.0) * static_cast<double>(h));
+    }
     return weighted ? g + static_cast<std::int64_t>(weight * static_cast<double>(h)) : g + h;
   };
   auto estimate = [&heuristic](Voxel v) -> SippEstimate {
@@ -543,7 +570,7 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
         }
         const std::int64_t a = t + d;
         if (a > iv.end.count()) continue;
-        if (a + h_v > limits.deadline) {
+        if ((options.goal_schedule ? goal_free_from(a + h_v) : a + h_v) > limits.deadline) {
           out.deadline_cut = true;
           break;
         }
