@@ -522,5 +522,87 @@ TEST(Sipp, RandomAgentsPlannedInSequenceAreAllPairwiseSeparated) {
   }
 }
 
+// A plugged heuristic: the trivial bound 0 and a guide of 1000 ms per Chebyshev cell.
+struct ChebyshevGuide {
+  Voxel goal;
+  std::int64_t operator()(Voxel) const { return 0; }
+  SippEstimate estimate(Voxel v) const {
+    const std::int64_t d =
+        std::max({std::abs(v.x - goal.x), std::abs(v.y - goal.y), std::abs(v.z - goal.z)});
+    return {0, 1000 * d};
+  }
+};
+
+TEST(Sipp, GuidedWeightedSearchesStayValidAndReopeningKeepsThemComplete) {
+  AsciiGrid g(12, 12, 3);
+  std::mt19937 rng(99);
+  std::bernoulli_distribution wall(0.15);
+  for (int z = 1; z < 3; ++z)
+    for (int y = 0; y < 12; ++y)
+      for (int x = 0; x < 12; ++x)
+        if (wall(rng)) g.set(Voxel{x, y, z}, '#');
+  ReservationTable table = ReservationTable::for_grid(g);
+  const SeparationEnvelope env{12.0, 6.0, milliseconds{300}};
+  std::uniform_int_distribution<int> coord(0, 11);
+  std::uniform_int_distribution<int> dep(0, 20000);
+  for (int agent = 0; agent < 40; ++agent) {
+    SippRequest r;
+    r.start = Voxel{coord(rng), coord(rng), 0};
+    do {
+      r.goal = Voxel{coord(rng), coord(rng), 0};
+    } while (r.goal == r.start);
+    r.earliest_departure = milliseconds{dep(rng)};
+    r.goal_dwell = milliseconds{1000};
+    r.trajectory_id = agent;
+    const Sipp<AsciiGrid> sipp(g, table, kGeo, motion(true));
+    const auto best = sipp.plan(r);
+    ASSERT_TRUE(best);
+    const ChebyshevGuide guide{r.goal};
+    for (const bool goal_schedule : {false, true}) {
+      const SippOptions fast{3.0, false, 0, goal_schedule};
+      const auto p = sipp.plan(r, guide, fast);
+      ASSERT_TRUE(p) << p.error().to_string();
+      if (best->outcome != Outcome::kFound) continue;
+      if (p->outcome == Outcome::kFound) {
+        expect_well_formed(*p, g, table, r, motion(true));
+        EXPECT_GE(p->arrival, best->arrival);
+      }
+      // With reopening the weighted search is complete: it meets the optimal arrival as a
+      // deadline.
+      SippRequest tight = r;
+      tight.arrival_deadline = best->arrival;
+      const auto q = sipp.plan(tight, guide, SippOptions{3.0, true, 0, goal_schedule});
+      ASSERT_TRUE(q);
+      ASSERT_EQ(q->outcome, Outcome::kFound) << "agent " << agent << ": " << q->reason_text;
+      expect_well_formed(*q, g, table, tight, motion(true));
+      EXPECT_EQ(q->arrival, best->arrival);
+    }
+    if (best->outcome == Outcome::kFound) {
+      ASSERT_TRUE(table.reserve(best->trajectory, env, env, kGeo));
+    }
+  }
+}
+
+TEST(Sipp, GoalScheduleOrderingWaitsForTheGoalAndRejectsBadWeights) {
+  const AsciiGrid g(corridor_map());
+  ReservationTable table = ReservationTable::for_grid(g);
+  ASSERT_TRUE(table.reserve_pad(g.at('G'), milliseconds{5000}, milliseconds{20000}, 9));
+  SippRequest r = request(g.at('S'), g.at('G'));
+  r.goal_dwell = milliseconds{2000};
+  const Sipp<AsciiGrid> sipp(g, table, kGeo, motion(true));
+  const ChebyshevGuide guide{r.goal};
+  const auto p = sipp.plan(r, guide, SippOptions{3.0, false, 0, true});
+  ASSERT_TRUE(p);
+  ASSERT_EQ(p->outcome, Outcome::kFound);
+  expect_well_formed(*p, g, table, r, motion(true));
+  EXPECT_EQ(p->arrival, milliseconds{20500});  // enters the goal box when the slot ends
+  r.arrival_deadline = milliseconds{15000};
+  const auto q = sipp.plan(r, guide, SippOptions{3.0, true, 0, true});
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->reason, NoRouteReason::kDeadlineTooTight);
+  EXPECT_EQ(sipp.plan(r, guide, SippOptions{0.5}).error().reason, "SIPP_OPTIONS_INVALID");
+  EXPECT_EQ(sipp.plan(r, guide, SippOptions{std::nan("")}).error().reason, "SIPP_OPTIONS_INVALID");
+}
+
 }  // namespace
 }  // namespace skylane::search

@@ -24,5 +24,7 @@ inline void report(const Error& e, ExitStatus& status) {
 void register_map_commands(CLI::App& app, ExitStatus& status);
 /// `skylane voxel-bench`: Moving AI 3D benchmark through A* (voxel_bench_command.cpp).
 void register_voxel_bench(CLI::App& app, ExitStatus& status);
+/// `skylane plan`: one 4D flight on an airspace map (plan_command.cpp).
+void register_plan(CLI::App& app, ExitStatus& status);
 
 }  // namespace skylane::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   skylane::cli::ExitStatus status;
   skylane::cli::register_map_commands(app, status);
   skylane::cli::register_voxel_bench(app, status);
+  skylane::cli::register_plan(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

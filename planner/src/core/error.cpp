@@ -114,6 +114,25 @@ constexpr std::array kCatalogue = {
               "no vehicle class of that name in the catalogue"},
     ErrorSpec{"MISSION_REQUEST_INVALID", C::kInvalidArgument, ec::kUsage,
               "a mission request has a NaN or negative payload, equal endpoints or bad times"},
+
+    // Airspace planner (issue 3 §2, §4, §6-§8): SIPP options, plan requests, vehicle classes,
+    // vertiport names. Infeasible plans are outcomes (START_IN_ZONE, ...), not errors.
+    ErrorSpec{"SIPP_OPTIONS_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a SIPP search option (heuristic weight) is NaN or out of range"},
+    ErrorSpec{"PLAN_POINT_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a start or goal coordinate or pad altitude is NaN or infinite"},
+    ErrorSpec{
+        "PLAN_POINT_OUTSIDE_MAP", C::kOutOfRange, ec::kDataErr,
+        "a start or goal point lies outside the airspace map (or its pad outside the layers)"},
+    ErrorSpec{
+        "PLAN_WINDOW_INVALID", C::kInvalidArgument, ec::kUsage,
+        "the departure window is inverted, the deadline precedes it or the dwell is negative"},
+    ErrorSpec{"PLAN_OPTIONS_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a planner option (corridor width, weight, horizon) is out of range"},
+    ErrorSpec{"VEHICLE_CLASS_UNKNOWN", C::kNotFound, ec::kUsage,
+              "no vehicle class of that name is known"},
+    ErrorSpec{"VERTIPORT_UNKNOWN", C::kNotFound, ec::kUsage,
+              "the map has no vertiport of that name"},
 };
 
 }  // namespace

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -100,6 +101,77 @@ struct SippPlan {
   SearchStats stats;
 };
 
+/// Where SIPP reads the safe intervals of a voxel from: the ReservationTable itself, or a view
+/// that adds more blocked time (e.g. airspace zones active only part of the day). The intervals
+/// must follow SafeInterval's rules (sorted, disjoint, the closed occupancy rule), and after
+/// latest_end() nothing may change any more (no-hover planning relies on it).
+template <class T>
+concept SafeIntervalSource = requires(const T& t, Voxel v, Millis horizon,
+                                      std::vector<SafeInterval>& out) {
+  { t.size_x() } -> std::convertible_to<std::int32_t>;
+  { t.size_y() } -> std::convertible_to<std::int32_t>;
+  { t.size_z() } -> std::convertible_to<std::int32_t>;
+  t.safe_intervals(v, horizon, out);
+  { t.latest_end() } -> std::convertible_to<Millis>;
+};
+
+/// Returned by a SippHeuristic for a voxel from which the goal cannot be reached at all: SIPP
+/// never generates such a voxel.
+inline constexpr std::int64_t kSippDeadEnd = -1;
+
+/// A plug-in lower bound on the remaining flight time (ms) from a voxel to the request's goal.
+/// It must be admissible (never above the true remaining time, whatever the reservations) and
+/// consistent (h(u) <= duration(u -> v) + h(v) for every legal move), otherwise the plan loses
+/// optimality and deadline pruning may report DEADLINE_TOO_TIGHT wrongly. kSippDeadEnd (< 0)
+/// marks voxels from which the goal is unreachable.
+template <class H>
+concept SippHeuristic = requires(const H& h, Voxel v) {
+  { h(v) } -> std::convertible_to<std::int64_t>;
+};
+
+/// Both numbers a guided heuristic gives for a voxel: `lower`, the admissible bound h(v) used to
+/// prune against the arrival deadline, and `guide`, any estimate of the remaining time used to
+/// order the open list instead of h (e.g. one that knows the climbs ahead). Guides need not be
+/// admissible; see SippOptions::reopen.
+struct SippEstimate {
+  std::int64_t lower = 0;
+  std::int64_t guide = 0;
+};
+
+/// A SippHeuristic that also offers estimate(v); kSippDeadEnd in `lower` prunes the voxel.
+template <class H>
+concept SippGuidedHeuristic = SippHeuristic<H> && requires(const H& h, Voxel v) {
+  { h.estimate(v) } -> std::same_as<SippEstimate>;
+};
+
+/// Search options of Sipp::plan.
+struct SippOptions {
+  /// Open-list order f = g + weight * h (weighted A*: I. Pohl, "Heuristic search viewed as path
+  /// finding in a graph", Artificial Intelligence 1(3), 1970), h being the guide when the
+  /// heuristic has one. 1 keeps SIPP's optimality (with an admissible, consistent h); > 1
+  /// expands far fewer states on long routes, at the price of optimality (the classic "at most
+  /// weight times optimal" bound is not guaranteed for SIPP without duplicate states: Narayanan,
+  /// Phillips & Likhachev, "Anytime Safe Interval Path Planning for Dynamic Environments", IROS
+  /// 2012). Pruning against the arrival deadline always uses the unweighted lower bound. Must be
+  /// in [1, 100].
+  double heuristic_weight = 1.0;
+  /// Reopen a closed state when a cheaper arrival reaches it. Needed for completeness (hence
+  /// for sound no-route reasons under a deadline or window) whenever the open-list order is not
+  /// consistent: weight > 1 or a guided heuristic. Applies to classes that can hover only (a
+  /// no-hover class keys its states by exact time, where nothing is ever improved but the pad
+  /// wait and the static tail).
+  bool reopen = false;
+  /// Expected number of states, to size the node storage once (0: grow from a small start).
+  std::size_t expected_states = 0;
+  /// Order the open list by the estimated ARRIVAL given the goal's own schedule: E = the
+  /// earliest instant >= g + guide at which the goal voxel is free for the whole dwell, and
+  /// key = E + (weight - 1) * guide. When the goal is busy (a pad in use) the plan must wait
+  /// somewhere; without this every state that could reach the goal before it frees ties with or
+  /// beats the waiting one and is expanded. Meant for weight > 1 (with weight 1 all states
+  /// arriving before the goal frees tie). Deadline pruning also uses the goal's schedule.
+  bool goal_schedule = false;
+};
+
 namespace sipp_detail {
 
 struct Move {
@@ -129,6 +201,9 @@ using MoveTable = std::array<Move, 26>;
 class NodeIndex {
  public:
   NodeIndex() : slots_(kInitialSlots) {}
+  /// Sized for `expected` ids without growing.
+  explicit NodeIndex(std::size_t expected)
+      : slots_(std::bit_ceil(std::max(kInitialSlots, 2 * expected + 2))) {}
   /// The id stored for the key, or `new_id` freshly inserted (second = true).
   template <class SameKey>
   std::pair<std::uint32_t, bool> find_or_insert(std::uint32_t hash, std::uint32_t new_id,
@@ -170,20 +245,22 @@ class NodeIndex {
 
 }  // namespace sipp_detail
 
-/// SIPP planner for one vehicle class over grid `G` (static obstacles) and a ReservationTable
-/// (dynamic obstacles). Moves: 26-neighbour, strict no corner cutting (every voxel of the move's
-/// bounding box free, the A* rule). Heuristic: max(octile-2D time at cruise, vertical time at the
-/// climb/descent rate), built from the integer move durations, hence admissible and consistent;
-/// with hover the plan minimises arrival time (Phillips & Likhachev's optimality), without hover
-/// it is optimal over take-off times on the ground_wait_step lattice.
+/// SIPP planner for one vehicle class over grid `G` (static obstacles) and a SafeIntervalSource
+/// `T`, by default the ReservationTable (dynamic obstacles). Moves: 26-neighbour, strict no
+/// corner cutting (every voxel of the move's bounding box free, the A* rule). Default heuristic:
+/// max(octile-2D time at cruise, vertical time at the climb/descent rate), built from the integer
+/// move durations, hence admissible and consistent; a caller may plug in a better one
+/// (SippHeuristic). With hover and weight 1 the plan minimises arrival time (Phillips &
+/// Likhachev's optimality), without hover it is optimal over take-off times on the
+/// ground_wait_step lattice. A grid that offers `free_mask(x, y, z)` (the NeighbourhoodGrid bit
+/// layout of voxel_moves.hpp) is asked once per expansion instead of 26 is_free calls.
 ///
 /// Thread-safety: plan() is const and reads the grid and the table only; several plans may run
 /// concurrently as long as nobody mutates the table meanwhile. Grid and table must outlive this.
-template <Grid G>
+template <Grid G, SafeIntervalSource T = ReservationTable>
 class Sipp {
  public:
-  Sipp(const G& grid, const ReservationTable& table, const GridGeometry& geometry,
-       const MotionModel& motion)
+  Sipp(const G& grid, const T& table, const GridGeometry& geometry, const MotionModel& motion)
       : grid_(grid),
         table_(table),
         geometry_(geometry),
@@ -197,6 +274,17 @@ class Sipp {
   /// relaxed (only if one of them actually pruned a state), sharing the same StopCondition.
   /// Complexity: O(N log N) for N generated (voxel, interval) states, N <= 26 × expansions.
   [[nodiscard]] Result<SippPlan> plan(const SippRequest& request,
+                                      const StopCondition& stop = {}) const {
+    const Voxel goal = request.goal;
+    return plan(
+        request, [this, goal](Voxel v) { return heuristic(v, goal); }, SippOptions{}, stop);
+  }
+
+  /// As above with a caller's heuristic (see SippHeuristic) and options. Extra error:
+  /// SIPP_OPTIONS_INVALID for a weight outside [1, 100] or NaN.
+  template <SippHeuristic H>
+  [[nodiscard]] Result<SippPlan> plan(const SippRequest& request, const H& heuristic,
+                                      const SippOptions& options,
                                       const StopCondition& stop = {}) const;
 
  private:
@@ -261,6 +349,9 @@ class Sipp {
   /// Free voxels of the 3x3x3 block around u, as bits (dz+1)*9 + (dy+1)*3 + (dx+1); 27
   /// is_free calls per expansion instead of one per voxel of each move's bounding box.
   [[nodiscard]] std::uint32_t free_mask(Voxel u) const {
+    if constexpr (requires { grid_.free_mask(u.x, u.y, u.z); }) {
+      return static_cast<std::uint32_t>(grid_.free_mask(u.x, u.y, u.z));
+    }
     std::uint32_t mask = 0;
     std::uint32_t bit = 1;
     for (std::int32_t dz = -1; dz <= 1; ++dz) {
@@ -283,11 +374,12 @@ class Sipp {
     return std::max(horizontal, vertical);
   }
 
-  Run run(const SippRequest& request, Limits limits, const StopCondition& stop,
-          SearchStats& stats) const;
+  template <class H>
+  Run run(const SippRequest& request, const H& heuristic, const SippOptions& options, Limits limits,
+          const StopCondition& stop, SearchStats& stats) const;
 
   const G& grid_;
-  const ReservationTable& table_;
+  const T& table_;
   GridGeometry geometry_;
   MotionModel motion_;
   sipp_detail::MoveTable moves_;
@@ -297,11 +389,48 @@ class Sipp {
   std::int64_t d_down_ = moves_[sipp_detail::move_index(0, 0, -1)].duration_ms;
 };
 
-template <Grid G>
-typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
-                                   const StopCondition& stop, SearchStats& stats) const {
+template <Grid G, SafeIntervalSource T>
+template <class H>
+typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& heuristic,
+                                         const SippOptions& options, Limits limits,
+                                         const StopCondition& stop, SearchStats& stats) const {
   Run out;
   const Voxel goal = request.goal;
+  // Open-list key from the guide; the deadline tests below use the admissible lower bound.
+  const double weight = options.heuristic_weight;
+  const bool weighted = weight != 1.0;
+  const bool reopen = options.reopen && motion_.can_hover;
+  const std::int64_t dwell_ms = request.goal_dwell.count();
+  std::vector<SafeInterval> goal_ivs;
+  if (options.goal_schedule) table_.safe_intervals(goal, kTimeInf, goal_ivs);
+  // Earliest t' >= t at which the goal voxel stays free over [t', t' + dwell]; kTimeInf if never.
+  auto goal_free_from = [&](std::int64_t t) {
+    auto it = std::lower_bound(goal_ivs.begin(), goal_ivs.end(), t,
+                               [dwell_ms](const SafeInterval& iv, std::int64_t x) {
+                                 return iv.end.count() - dwell_ms < x;
+                               });
+    for (; it != goal_ivs.end(); ++it) {
+      const std::int64_t from = std::max(t, it->begin.count());
+      if (from + dwell_ms <= it->end.count()) return from;
+    }
+    return kTimeInf.count();
+  };
+  auto key = [&, weighted, weight](std::int64_t g, std::int64_t h) {
+    if (options.goal_schedule) {
+      const std::int64_t e = goal_free_from(g + h);
+      return std::min(e, kTimeInf.count()) +
+             static_cast<std::int64_t>((weight - 1.0) * static_cast<double>(h));
+    }
+    return weighted ? g + static_cast<std::int64_t>(weight * static_cast<double>(h)) : g + h;
+  };
+  auto estimate = [&heuristic](Voxel v) -> SippEstimate {
+    if constexpr (SippGuidedHeuristic<H>) {
+      return heuristic.estimate(v);
+    } else {
+      const std::int64_t h = heuristic(v);
+      return SippEstimate{h, h};
+    }
+  };
   const std::int64_t dwell = request.goal_dwell.count();
   // After the last reservation ends the world is static: there, the earliest arrival per voxel
   // dominates even without hover, which keeps the no-hover state space finite.
@@ -310,14 +439,14 @@ typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
   const std::int64_t step = motion_.ground_wait_step.count();
 
   std::vector<Node> nodes;
-  sipp_detail::NodeIndex index;
-  nodes.reserve(1024);
+  sipp_detail::NodeIndex index(options.expected_states);
+  nodes.reserve(std::max<std::size_t>(1024, options.expected_states));
   std::priority_queue<Entry, std::vector<Entry>, EntryOrder> open;
   std::vector<SafeInterval> ivs;
   ivs.reserve(8);
 
-  auto relax = [&](Voxel v, Kind kind, std::int64_t tag, std::int64_t g, const SafeInterval& iv,
-                   std::uint32_t parent) {
+  auto relax = [&](Voxel v, Kind kind, std::int64_t tag, std::int64_t g, std::int64_t h,
+                   const SafeInterval& iv, std::uint32_t parent) {
     const auto [id, inserted] =
         index.find_or_insert(state_hash(linear(v), tag, kind),
                              static_cast<std::uint32_t>(nodes.size()), [&](std::uint32_t other) {
@@ -328,17 +457,23 @@ typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
       nodes.push_back(Node{v, kind, false, parent, tag, g, iv.begin.count(), iv.end.count()});
     } else {
       Node& n = nodes[id];
-      if (n.closed || g >= n.g) return;
+      if (g >= n.g || (n.closed && !reopen)) return;
+      n.closed = false;
       n.g = g;
       n.parent = parent;
     }
     ++stats.generated;
-    open.push(Entry{g + heuristic(v, goal), g, id});
+    open.push(Entry{key(g, h), g, id});
   };
 
   // Start states: every safe interval of the start voxel that overlaps the departure window.
   table_.safe_intervals(request.start, kTimeInf, ivs);
-  const std::int64_t h_start = heuristic(request.start, goal);
+  const SippEstimate e_start = estimate(request.start);
+  const std::int64_t h_start = e_start.lower;
+  if (h_start < 0) {
+    out.status = RunStatus::kExhausted;
+    return out;
+  }
   for (std::size_t j = 0; j < ivs.size(); ++j) {
     const std::int64_t appear = std::max(ivs[j].begin.count(), request.earliest_departure.count());
     if (appear >= ivs[j].end.count()) continue;
@@ -351,7 +486,7 @@ typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
       continue;
     }
     relax(request.start, Kind::kGround, hover ? static_cast<std::int64_t>(j) : appear, appear,
-          ivs[j], kNoParent);
+          e_start.guide, ivs[j], kNoParent);
   }
 
   std::uint64_t polls = 0;
@@ -391,10 +526,10 @@ typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
       if (next <= n.safe_end && next <= t_static) {
         if (next > limits.latest) {
           out.window_cut = true;
-        } else if (next + heuristic(n.voxel, goal) > limits.deadline) {
+        } else if (next + h_start > limits.deadline) {
           out.deadline_cut = true;
         } else {
-          relax(n.voxel, Kind::kGround, next, next,
+          relax(n.voxel, Kind::kGround, next, next, e_start.guide,
                 SafeInterval{Millis{n.safe_begin}, Millis{n.safe_end}}, e.id);
         }
       }
@@ -420,7 +555,9 @@ typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
         if (ground && t_min <= t_max_free) out.window_cut = true;
         continue;
       }
-      const std::int64_t h_v = heuristic(v, goal);
+      const SippEstimate e_v = estimate(v);
+      const std::int64_t h_v = e_v.lower;
+      if (h_v < 0) continue;  // kSippDeadEnd
       table_.safe_intervals(v, kTimeInf, ivs);
       for (std::size_t j = 0; j < ivs.size(); ++j) {
         const SafeInterval& iv = ivs[j];
@@ -433,16 +570,16 @@ typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
         }
         const std::int64_t a = t + d;
         if (a > iv.end.count()) continue;
-        if (a + h_v > limits.deadline) {
+        if ((options.goal_schedule ? goal_free_from(a + h_v) : a + h_v) > limits.deadline) {
           out.deadline_cut = true;
           break;
         }
         if (hover) {
-          relax(v, Kind::kAir, static_cast<std::int64_t>(j), a, iv, e.id);
+          relax(v, Kind::kAir, static_cast<std::int64_t>(j), a, e_v.guide, iv, e.id);
         } else if (a < t_static) {
-          relax(v, Kind::kAirAtTime, a, a, iv, e.id);
+          relax(v, Kind::kAirAtTime, a, a, e_v.guide, iv, e.id);
         } else {
-          relax(v, Kind::kAirStatic, 0, a, iv, e.id);
+          relax(v, Kind::kAirStatic, 0, a, e_v.guide, iv, e.id);
         }
       }
     }
@@ -473,9 +610,16 @@ typename Sipp<G>::Run Sipp<G>::run(const SippRequest& request, Limits limits,
   return out;
 }
 
-template <Grid G>
-Result<SippPlan> Sipp<G>::plan(const SippRequest& request, const StopCondition& stop) const {
+template <Grid G, SafeIntervalSource T>
+template <SippHeuristic H>
+Result<SippPlan> Sipp<G, T>::plan(const SippRequest& request, const H& heuristic,
+                                  const SippOptions& options, const StopCondition& stop) const {
   const auto started = Clock::now();
+  if (!(options.heuristic_weight >= 1.0 && options.heuristic_weight <= 100.0)) {
+    return fail(
+        "SIPP_OPTIONS_INVALID",
+        "heuristic_weight " + std::to_string(options.heuristic_weight) + " is outside [1, 100]");
+  }
   if (table_.size_x() != static_cast<std::int32_t>(grid_.size_x()) ||
       table_.size_y() != static_cast<std::int32_t>(grid_.size_y()) ||
       table_.size_z() != static_cast<std::int32_t>(grid_.size_z())) {
@@ -529,7 +673,8 @@ Result<SippPlan> Sipp<G>::plan(const SippRequest& request, const StopCondition& 
     return finish(Outcome::kNoRoute, NoRouteReason::kGoalBlocked,
                   "goal voxel " + sipp_detail::voxel_text(g) + " is an obstacle");
   }
-  const auto start_ivs = table_.safe_intervals(s, kTimeInf);
+  std::vector<SafeInterval> start_ivs;
+  table_.safe_intervals(s, kTimeInf, start_ivs);
   if (std::none_of(start_ivs.begin(), start_ivs.end(), [&](const SafeInterval& iv) {
         return iv.begin <= latest && iv.end > std::max(iv.begin, earliest);
       })) {
@@ -537,7 +682,8 @@ Result<SippPlan> Sipp<G>::plan(const SippRequest& request, const StopCondition& 
                   "start voxel " + sipp_detail::voxel_text(s) +
                       " is reserved throughout the departure window");
   }
-  const auto goal_ivs = table_.safe_intervals(g, kTimeInf);
+  std::vector<SafeInterval> goal_ivs;
+  table_.safe_intervals(g, kTimeInf, goal_ivs);
   auto dwell_fits = [&](const SafeInterval& iv) {
     return iv.end - std::max(iv.begin, earliest) >= request.goal_dwell;
   };
@@ -549,7 +695,7 @@ Result<SippPlan> Sipp<G>::plan(const SippRequest& request, const StopCondition& 
 
   const Limits limits{latest.count(), request.arrival_deadline ? request.arrival_deadline->count()
                                                                : kTimeInf.count()};
-  Run r = run(request, limits, stop, plan.stats);
+  Run r = run(request, heuristic, options, limits, stop, plan.stats);
   if (r.status == RunStatus::kCancelled)
     return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
   if (r.status == RunStatus::kBudget) {
@@ -573,7 +719,7 @@ Result<SippPlan> Sipp<G>::plan(const SippRequest& request, const StopCondition& 
   const std::string latest_text = std::to_string(latest.count());
   bool unsure = false;
   auto feasible_with = [&](Limits relaxed) {
-    const Run d = run(request, relaxed, stop, plan.stats);
+    const Run d = run(request, heuristic, options, relaxed, stop, plan.stats);
     if (d.status == RunStatus::kBudget || d.status == RunStatus::kCancelled) unsure = true;
     return d.status == RunStatus::kFound;
   };

@@ -1,0 +1,287 @@
+// Corridor planning on the default map (Shenzhen–Boluo, built by the ctest fixture
+// default_map into ${CMAKE_BINARY_DIR}/shenzhen-boluo.skya, or --skylane_map=PATH):
+// Huaqiangbei -> Boluo for the long-range class against 0 / 100 / 1,000 / 10,000 previously
+// accepted flights between random vertiports (planned and reserved first, outside the timing).
+// Reported as counters: p50 / p99 / max plan time over --skylane_queries departures spread over
+// an hour in the middle of the traffic, expansions and expansions per path cell, reservation
+// table memory per accepted flight, set-up time, and the independent conflict checker's verdict
+// over all accepted flights (the benchmark fails if it finds any conflict).
+// Flags: --skylane_queries=N (default 100), --skylane_max_flights=N (default 1000: larger
+// traffic is skipped with a message unless allowed; 10,000 flights need ~20 GB of table with
+// the current ReservationTable), --skylane_map=PATH. Timings never gate CI.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "skylane/airspace/airspace_file.hpp"
+#include "skylane/conflict/conflict_checker.hpp"
+#include "skylane/plan/airspace_planner.hpp"
+#include "skylane/vehicle/builtin_classes.hpp"
+
+namespace skylane::plan {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::size_t g_queries = 100;
+std::int64_t g_max_flights = 1000;
+std::string g_map = std::string(SKYLANE_BINARY_DIR) + "/shenzhen-boluo.skya";
+
+double rss_mb() {
+  std::ifstream in("/proc/self/statm");
+  std::size_t pages = 0;
+  std::size_t resident = 0;
+  in >> pages >> resident;
+  return static_cast<double>(resident) * 4096.0 / 1e6;
+}
+
+struct World {
+  std::string error;
+  std::unique_ptr<airspace::Airspace> map;
+  std::vector<AirspacePlanner> planners;  // builtin_vehicle_classes() order
+  std::size_t longrange = 0;
+  std::vector<const airspace::Vertiport*> usable;  // vertiports outside every zone
+  const airspace::Vertiport* from = nullptr;
+  const airspace::Vertiport* to = nullptr;
+};
+
+World& world() {
+  static World w = [] {
+    World out;
+    auto a = airspace::read_airspace(g_map);
+    if (!a) {
+      out.error = a.error().to_string() + " (build it: ctest -R default_map_build)";
+      return out;
+    }
+    out.map = std::make_unique<airspace::Airspace>(std::move(*a));
+    for (const auto& vc : vehicle::builtin_vehicle_classes()) {
+      auto p = AirspacePlanner::create(*out.map, vc);
+      if (!p) {
+        out.error = p.error().to_string();
+        return out;
+      }
+      if (vc.name == "longrange") out.longrange = out.planners.size();
+      out.planners.push_back(std::move(*p));
+    }
+    for (const auto& v : out.map->vertiports()) {
+      std::int32_t x = 0;
+      std::int32_t y = 0;
+      if (!out.map->column_at(v.x_m, v.y_m, x, y)) continue;
+      if (out.map->zone_set_members(out.map->zone_set(out.map->column(x, y))).empty()) {
+        out.usable.push_back(&v);
+      }
+      if (v.name.rfind("Huaqiangbei", 0) == 0) out.from = &v;
+      if (v.name.rfind("Boluo county hub", 0) == 0) out.to = &v;
+    }
+    if (out.from == nullptr || out.to == nullptr) out.error = "vertiports not found in the map";
+    return out;
+  }();
+  return w;
+}
+
+/// Accepted traffic: N flights between random usable vertiports (a random pad within 60 m of
+/// the vertiport, several pads per site), random classes, departures uniform over the window
+/// max(2 h, N * 7.2 s), each planned against the ones before it and reserved.
+struct Traffic {
+  std::unique_ptr<search::ReservationTable> table;
+  std::vector<traj::Trajectory4D> flights;
+  std::vector<traj::SeparationEnvelope> envelopes;
+  milliseconds window{0};
+  std::size_t not_found = 0;
+  double setup_s = 0.0;
+  double rss_delta_mb = 0.0;
+  std::size_t conflicts = 0;
+  double check_s = 0.0;
+};
+
+Traffic& traffic(std::int64_t n) {
+  static std::map<std::int64_t, std::unique_ptr<Traffic>> cache;
+  auto& slot = cache[n];
+  if (slot) return *slot;
+  World& w = world();
+  slot = std::make_unique<Traffic>();
+  Traffic& t = *slot;
+  const auto& info = w.map->info();
+  const double rss0 = rss_mb();
+  const auto t0 = std::chrono::steady_clock::now();
+  t.table = std::make_unique<search::ReservationTable>(w.map->nx(), w.map->ny(), info.nz);
+  t.window = milliseconds{std::max<std::int64_t>(2 * 3'600'000, n * 7'200)};
+  std::mt19937_64 rng(20260101);
+  std::uniform_int_distribution<std::size_t> pick(0, w.usable.size() - 1);
+  std::uniform_int_distribution<std::size_t> pick_class(0, w.planners.size() - 1);
+  std::uniform_int_distribution<std::int64_t> depart(0, t.window.count());
+  std::uniform_int_distribution<std::int32_t> jitter(-3, 3);
+  const auto max_env = vehicle::max_separation();
+  for (std::int64_t i = 0; i < n; ++i) {
+    const auto* a = w.usable[pick(rng)];
+    const auto* b = w.usable[pick(rng)];
+    while (b == a) b = w.usable[pick(rng)];
+    const AirspacePlanner& planner = w.planners[pick_class(rng)];
+    PlanRequest r;
+    r.from = {a->x_m + jitter(rng) * info.cell_xy_m, a->y_m + jitter(rng) * info.cell_xy_m, {}};
+    r.to = {b->x_m + jitter(rng) * info.cell_xy_m, b->y_m + jitter(rng) * info.cell_xy_m, {}};
+    r.earliest_departure = milliseconds{depart(rng)};
+    r.trajectory_id = i + 1;
+    search::StopCondition stop;
+    stop.max_expansions = 2'000'000;
+    auto p = planner.plan(r, *t.table, stop);
+    if (!p || p->outcome != search::Outcome::kFound) {
+      ++t.not_found;
+      continue;
+    }
+    if (!t.table->reserve(p->trajectory, planner.vehicle_class().separation, max_env,
+                          info.geometry())) {
+      ++t.not_found;
+      continue;
+    }
+    t.flights.push_back(std::move(p->trajectory));
+    t.envelopes.push_back(planner.vehicle_class().separation);
+  }
+  t.setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  t.rss_delta_mb = rss_mb() - rss0;
+  const auto c0 = std::chrono::steady_clock::now();
+  std::vector<conflict::FlightRef> refs;
+  for (std::size_t i = 0; i < t.flights.size(); ++i)
+    refs.push_back({&t.flights[i], t.envelopes[i]});
+  const auto report = conflict::check_all(refs);
+  t.conflicts = report ? report->violations.size() : static_cast<std::size_t>(-1);
+  t.check_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+  return t;
+}
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1;
+  return v[std::min(i, v.size() - 1)];
+}
+
+// Arg: accepted flights. One iteration plans --skylane_queries Huaqiangbei -> Boluo flights of
+// the long-range class, departing every 36 s over the hour in the middle of the traffic window
+// (each against the same accepted traffic; none is reserved).
+void BM_PlanCorridor(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  World& w = world();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  if (n > g_max_flights) {
+    const std::string why = std::to_string(n) +
+                            " accepted flights skipped: raise --skylane_max_flights (needs about " +
+                            std::to_string(n * 2 / 1000) + " GB of reservation table)";
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  Traffic& t = traffic(n);
+  if (t.conflicts != 0) {
+    const std::string why = "conflict checker found " + std::to_string(t.conflicts) +
+                            " conflicts among the accepted flights";
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  const AirspacePlanner& planner = w.planners[w.longrange];
+  std::vector<double> ms;
+  std::vector<double> expansions;
+  std::vector<double> per_cell;
+  std::vector<double> flight_s;
+  std::size_t found = 0;
+  for (auto _ : state) {
+    ms.clear();
+    expansions.clear();
+    per_cell.clear();
+    flight_s.clear();
+    found = 0;
+    for (std::size_t q = 0; q < g_queries; ++q) {
+      PlanRequest r;
+      r.from = {w.from->x_m, w.from->y_m, {}};
+      r.to = {w.to->x_m, w.to->y_m, {}};
+      r.earliest_departure =
+          t.window / 2 - milliseconds{1'800'000} +
+          milliseconds{static_cast<std::int64_t>(q) * 3'600'000 /
+                       static_cast<std::int64_t>(std::max<std::size_t>(g_queries, 1))};
+      r.trajectory_id = 1'000'000 + static_cast<std::int64_t>(q);
+      const auto p = planner.plan(r, *t.table);
+      if (!p) {
+        state.SkipWithError(p.error().to_string().c_str());
+        return;
+      }
+      ms.push_back(p->stats.plan_ms);
+      expansions.push_back(static_cast<double>(p->stats.expansions));
+      if (p->outcome == search::Outcome::kFound) {
+        ++found;
+        per_cell.push_back(static_cast<double>(p->stats.expansions) /
+                           static_cast<double>(std::max<std::size_t>(p->stats.path_cells, 1)));
+        flight_s.push_back(static_cast<double>((p->arrival - p->departure).count()) / 1000.0);
+      }
+      benchmark::DoNotOptimize(p->trajectory.points.data());
+    }
+  }
+  const auto accepted = static_cast<double>(std::max<std::size_t>(t.flights.size(), 1));
+  state.counters["accepted"] = static_cast<double>(t.flights.size());
+  state.counters["not_accepted"] = static_cast<double>(t.not_found);
+  state.counters["queries"] = static_cast<double>(ms.size());
+  state.counters["found"] = static_cast<double>(found);
+  state.counters["p50_ms"] = percentile(ms, 0.50);
+  state.counters["p99_ms"] = percentile(ms, 0.99);
+  state.counters["max_ms"] = percentile(ms, 1.0);
+  state.counters["exp_p50"] = percentile(expansions, 0.50);
+  state.counters["exp_p99"] = percentile(expansions, 0.99);
+  state.counters["exp_per_cell_p50"] = percentile(per_cell, 0.50);
+  state.counters["exp_per_cell_p99"] = percentile(per_cell, 0.99);
+  state.counters["flight_s_p50"] = percentile(flight_s, 0.50);
+  state.counters["table_MB"] = static_cast<double>(t.table->approx_memory_bytes()) / 1e6;
+  state.counters["table_B_per_flight"] =
+      t.flights.empty() ? 0.0 : static_cast<double>(t.table->approx_memory_bytes()) / accepted;
+  state.counters["entries_per_flight"] =
+      t.flights.empty() ? 0.0 : static_cast<double>(t.table->entry_count()) / accepted;
+  state.counters["rss_MB_per_flight"] = t.flights.empty() ? 0.0 : t.rss_delta_mb / accepted;
+  state.counters["setup_s"] = t.setup_s;
+  state.counters["check_all_s"] = t.check_s;
+  state.counters["conflicts"] = static_cast<double>(t.conflicts);
+}
+BENCHMARK(BM_PlanCorridor)
+    ->ArgName("accepted")
+    ->Arg(0)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace skylane::plan
+
+int main(int argc, char** argv) {
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    const auto flag = [&](const char* name) {
+      return std::strncmp(argv[i], name, std::strlen(name)) == 0 ? argv[i] + std::strlen(name)
+                                                                 : nullptr;
+    };
+    if (const char* v = flag("--skylane_queries=")) {
+      skylane::plan::g_queries = std::strtoull(v, nullptr, 10);
+    } else if (const char* v = flag("--skylane_max_flights=")) {
+      skylane::plan::g_max_flights = std::strtoll(v, nullptr, 10);
+    } else if (const char* v = flag("--skylane_map=")) {
+      skylane::plan::g_map = v;
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

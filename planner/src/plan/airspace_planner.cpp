@@ -1,0 +1,530 @@
+// Coarse-to-fine airspace planning; see the header. Papers: the column route is weighted A*
+// (Hart, Nilsson & Raphael 1968; Pohl 1970), the heuristic a backward Dijkstra (1959), the fine
+// search SIPP (Phillips & Likhachev, ICRA 2011).
+#include "skylane/plan/airspace_planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "skylane/core/try.hpp"
+#include "skylane/plan/column_route.hpp"
+#include "skylane/plan/corridor.hpp"
+#include "skylane/plan/corridor_grid.hpp"
+#include "skylane/plan/corridor_heuristic.hpp"
+#include "skylane/plan/timed_zones.hpp"
+#include "skylane/plan/trajectory_smoothing.hpp"
+
+namespace skylane::plan {
+namespace {
+
+using search::Millis;
+using search::Outcome;
+using search::Voxel;
+
+double ms_since(search::Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(search::Clock::now() - t0).count();
+}
+
+std::string column_text(std::int32_t x, std::int32_t y) {
+  return "(" + std::to_string(x) + ", " + std::to_string(y) + ")";
+}
+
+std::string zone_text(const airspace::Zone& z) {
+  return "zone " + std::to_string(z.id) + " '" + z.name + "' (" +
+         std::string(airspace::zone_kind_name(z.kind)) + ")";
+}
+
+/// Bands of the whole map for one query: the vehicle view, the two pad columns' own bands and,
+/// optionally, the layers of timed zones removed.
+class QueryBands {
+ public:
+  QueryBands(const airspace::Airspace& a, const airspace::VehicleView& view, std::size_t start_col,
+             LayerBand start_band, std::size_t goal_col, LayerBand goal_band,
+             const TimedZoneOverlay* cut)
+      : a_(&a),
+        view_(&view),
+        start_col_(start_col),
+        start_band_(start_band),
+        goal_col_(goal_col),
+        goal_band_(goal_band),
+        cut_(cut) {}
+
+  [[nodiscard]] std::int32_t size_x() const { return a_->nx(); }
+  [[nodiscard]] std::int32_t size_y() const { return a_->ny(); }
+  [[nodiscard]] LayerBand band(std::int32_t x, std::int32_t y) const {
+    if (!a_->contains(x, y)) return {};
+    const std::size_t c = a_->column(x, y);
+    LayerBand b;
+    if (c == start_col_) {
+      b = start_band_;
+    } else if (c == goal_col_) {
+      b = goal_band_;
+    } else {
+      b = LayerBand{view_->band_lo(c), view_->band_hi(c)};
+    }
+    return cut_ != nullptr ? cut_->cut(c, b) : b;
+  }
+
+ private:
+  const airspace::Airspace* a_;
+  const airspace::VehicleView* view_;
+  std::size_t start_col_;
+  LayerBand start_band_;
+  std::size_t goal_col_;
+  LayerBand goal_band_;
+  const TimedZoneOverlay* cut_;
+};
+
+/// Bands of `inner` on the columns of the blocks in `blocks` only.
+template <ColumnBandSource B>
+class BlockRestricted {
+ public:
+  BlockRestricted(const B& inner, const Corridor& blocks) : inner_(&inner), blocks_(&blocks) {}
+  [[nodiscard]] std::int32_t size_x() const { return inner_->size_x(); }
+  [[nodiscard]] std::int32_t size_y() const { return inner_->size_y(); }
+  [[nodiscard]] LayerBand band(std::int32_t x, std::int32_t y) const {
+    if (x < 0 || y < 0 || !blocks_->contains(x / BlockGraph::kBlock, y / BlockGraph::kBlock)) {
+      return {};
+    }
+    return inner_->band(x, y);
+  }
+
+ private:
+  const B* inner_;
+  const Corridor* blocks_;
+};
+
+/// A pad column's band [pad layer, top), or why there is none.
+struct PadBand {
+  LayerBand band;
+  NoRouteReason reason = NoRouteReason::kNone;
+  std::string text;
+};
+
+double path_length_m(const traj::Trajectory4D& t) {
+  double d = 0.0;
+  for (std::size_t i = 1; i < t.points.size(); ++i) {
+    const auto& a = t.points[i - 1];
+    const auto& b = t.points[i];
+    d += std::sqrt((b.x_m - a.x_m) * (b.x_m - a.x_m) + (b.y_m - a.y_m) * (b.y_m - a.y_m) +
+                   (b.z_m - a.z_m) * (b.z_m - a.z_m));
+  }
+  return d;
+}
+
+}  // namespace
+
+const char* no_route_reason_name(NoRouteReason reason) {
+  switch (reason) {
+    case NoRouteReason::kNone:
+      return "NONE";
+    case NoRouteReason::kStartInZone:
+      return "START_IN_ZONE";
+    case NoRouteReason::kStartBlocked:
+      return "START_BLOCKED";
+    case NoRouteReason::kGoalInZone:
+      return "GOAL_IN_ZONE";
+    case NoRouteReason::kGoalBlocked:
+      return "GOAL_BLOCKED";
+    case NoRouteReason::kGoalUnreachable:
+      return "GOAL_UNREACHABLE";
+    case NoRouteReason::kWindowTooTight:
+      return "WINDOW_TOO_TIGHT";
+    case NoRouteReason::kDeadlineTooTight:
+      return "DEADLINE_TOO_TIGHT";
+  }
+  return "UNKNOWN";
+}
+
+Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspace,
+                                                const vehicle::VehicleClass& vehicle_class,
+                                                const PlannerOptions& options) {
+  if (options.corridor_half_width < 1 ||
+      options.max_corridor_half_width < options.corridor_half_width ||
+      !(options.heuristic_weight >= 1.0 && options.heuristic_weight <= 100.0) ||
+      !(options.route_weight >= 1.0 && options.route_weight <= 100.0) ||
+      options.zone_horizon < Millis{0}) {
+    return fail("PLAN_OPTIONS_INVALID",
+                "corridor_half_width must be >= 1 and <= max_corridor_half_width, weights in "
+                "[1, 100], zone_horizon >= 0");
+  }
+  SKY_CHECK(search::sipp_detail::validate_model(airspace.info().geometry(), vehicle_class.motion));
+  SKY_TRY(vehicle_view, airspace::VehicleView::create(airspace, vehicle_class.limits));
+  AirspacePlanner p;
+  p.airspace_ = &airspace;
+  p.class_ = vehicle_class;
+  p.options_ = options;
+  p.view_ = std::make_unique<airspace::VehicleView>(std::move(vehicle_view));
+  p.blocks_ = BlockGraph::build(*p.view_);
+  return p;
+}
+
+Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
+                                           const search::ReservationTable& table,
+                                           const search::StopCondition& stop) const {
+  const auto started = search::Clock::now();
+  const airspace::Airspace& a = *airspace_;
+  const airspace::AirspaceInfo& info = a.info();
+  const search::GridGeometry geometry = info.geometry();
+
+  // ---- Request validation (errors).
+  for (const auto& [name, p] : {std::pair{"from", request.from}, std::pair{"to", request.to}}) {
+    if (!std::isfinite(p.x_m) || !std::isfinite(p.y_m) ||
+        (p.alt_amsl_m && !std::isfinite(*p.alt_amsl_m))) {
+      return fail("PLAN_POINT_INVALID", std::string(name) + " point has a NaN or infinite field");
+    }
+  }
+  const Millis earliest = request.earliest_departure;
+  const Millis latest = request.latest_departure;
+  if (earliest <= search::kTimeNegInf || earliest >= search::kTimeInf ||
+      latest > search::kTimeInf || latest < earliest) {
+    return fail("PLAN_WINDOW_INVALID", "departure window [" + std::to_string(earliest.count()) +
+                                           ", " + std::to_string(latest.count()) +
+                                           "] ms is inverted or out of range");
+  }
+  if (request.arrival_deadline &&
+      (*request.arrival_deadline < earliest || *request.arrival_deadline >= search::kTimeInf)) {
+    return fail("PLAN_WINDOW_INVALID",
+                "arrival deadline " + std::to_string(request.arrival_deadline->count()) +
+                    " ms is before the earliest departure " + std::to_string(earliest.count()) +
+                    " ms or out of range");
+  }
+  if (request.goal_dwell < Millis{0} || request.goal_dwell > Millis{std::chrono::hours(24 * 7)}) {
+    return fail("PLAN_WINDOW_INVALID", "goal dwell " + std::to_string(request.goal_dwell.count()) +
+                                           " ms is negative or longer than a week");
+  }
+  if (table.size_x() != a.nx() || table.size_y() != a.ny() || table.size_z() != info.nz) {
+    return fail("SIPP_TABLE_MISMATCH", "reservation table dimensions differ from the map's");
+  }
+  struct Pad {
+    std::int32_t x = 0;
+    std::int32_t y = 0;
+    std::size_t col = 0;
+    std::int32_t layer = 0;
+  };
+  Pad pads[2];
+  for (int k = 0; k < 2; ++k) {
+    const PadPoint& p = k == 0 ? request.from : request.to;
+    const char* name = k == 0 ? "from" : "to";
+    Pad& pad = pads[k];
+    if (!a.column_at(p.x_m, p.y_m, pad.x, pad.y)) {
+      return fail("PLAN_POINT_OUTSIDE_MAP", std::string(name) + " point (" + std::to_string(p.x_m) +
+                                                ", " + std::to_string(p.y_m) +
+                                                ") m lies outside the map '" + info.name + "'");
+    }
+    pad.col = a.column(pad.x, pad.y);
+    const double ground = a.ground_amsl_m(pad.col);
+    const double alt = p.alt_amsl_m.value_or(ground);
+    if (alt < ground - 0.05) {
+      return fail("PLAN_POINT_INVALID", std::string(name) + " pad altitude " + std::to_string(alt) +
+                                            " m AMSL is below the ground (" +
+                                            std::to_string(ground) + " m)");
+    }
+    // The layer whose centre is the first at or above the pad.
+    const double layer = std::ceil((alt - info.altitude_min_amsl_m) / info.cell_z_m - 0.5 - 1e-9);
+    if (layer < 0.0 || layer >= info.nz) {
+      return fail("PLAN_POINT_OUTSIDE_MAP", std::string(name) + " pad altitude " +
+                                                std::to_string(alt) +
+                                                " m AMSL is outside the map's layers");
+    }
+    pad.layer = static_cast<std::int32_t>(layer);
+  }
+  if (pads[0].col == pads[1].col) {
+    return fail("PLAN_POINT_INVALID",
+                "from and to lie in the same column " + column_text(pads[0].x, pads[0].y));
+  }
+
+  AirspacePlan out;
+  out.start_pad = Voxel{pads[0].x, pads[0].y, pads[0].layer};
+  out.goal_pad = Voxel{pads[1].x, pads[1].y, pads[1].layer};
+  auto finish = [&](Outcome o, NoRouteReason r, std::string text) {
+    out.outcome = o;
+    out.reason = r;
+    out.reason_text = std::move(text);
+    out.stats.plan_ms = ms_since(started);
+    return out;
+  };
+
+  // ---- Pad bands: the vertical take-off / landing column, from the pad up to the band top.
+  const std::uint8_t blocked_kinds = class_.limits.blocked_zone_kinds;
+  auto layer_below = [&](double h) {
+    return static_cast<std::int32_t>(std::clamp(
+        std::floor((h - info.altitude_min_amsl_m) / info.cell_z_m + 1e-9), 0.0, double(info.nz)));
+  };
+  auto layer_at_or_above = [&](double h) {
+    return static_cast<std::int32_t>(std::clamp(
+        std::ceil((h - info.altitude_min_amsl_m) / info.cell_z_m - 1e-9), 0.0, double(info.nz)));
+  };
+  auto pad_band = [&](const Pad& pad, bool start) {
+    PadBand r;
+    const char* which = start ? "start" : "goal";
+    const double ground = a.ground_amsl_m(pad.col);
+    const std::int32_t lo = view_->band_lo(pad.col);
+    const std::int32_t hi = view_->band_hi(pad.col);
+    std::int32_t top =
+        hi > lo
+            ? hi
+            : layer_below(std::min(ground + class_.limits.ceiling_agl_m, class_.limits.max_amsl_m));
+    for (const std::uint16_t id : a.zone_set_members(a.zone_set(pad.col))) {
+      const airspace::Zone& z = a.zone(id);
+      if (!z.always_active() || ((blocked_kinds >> static_cast<int>(z.kind)) & 1u) == 0) continue;
+      const LayerBand zl{layer_below(z.floor.amsl_m(ground)),
+                         layer_at_or_above(z.ceiling.amsl_m(ground))};
+      if (zl.contains(pad.layer)) {
+        r.reason = start ? NoRouteReason::kStartInZone : NoRouteReason::kGoalInZone;
+        r.text = std::string(which) + " pad in column " + column_text(pad.x, pad.y) + " lies in " +
+                 zone_text(z) + ", closed to class '" + class_.name + "'";
+        return r;
+      }
+      if (zl.lo > pad.layer) top = std::min(top, zl.lo);
+    }
+    if (top <= pad.layer) {
+      r.reason = start ? NoRouteReason::kStartBlocked : NoRouteReason::kGoalBlocked;
+      r.text = std::string(which) + " pad in column " + column_text(pad.x, pad.y) +
+               " has no free layer above it (class '" + class_.name + "' ceiling " +
+               std::to_string(class_.limits.ceiling_agl_m) + " m AGL, zones)";
+      return r;
+    }
+    r.band = LayerBand{pad.layer, top};
+    return r;
+  };
+  const PadBand start_band = pad_band(pads[0], true);
+  if (start_band.reason != NoRouteReason::kNone) {
+    return finish(Outcome::kNoRoute, start_band.reason, start_band.text);
+  }
+  const PadBand goal_band = pad_band(pads[1], false);
+  if (goal_band.reason != NoRouteReason::kNone) {
+    return finish(Outcome::kNoRoute, goal_band.reason, goal_band.text);
+  }
+
+  // ---- Timed zones over the query horizon.
+  const Millis horizon_from = earliest;
+  const Millis horizon_to =
+      (latest >= search::kTimeInf / 2 ? earliest : latest) + options_.zone_horizon;
+  const TimedZoneOverlay overlay(a, blocked_kinds, horizon_from, horizon_to, options_.epoch_unix_s);
+  if (const airspace::Zone* z = overlay.blocking_throughout(
+          pads[0].col, pads[0].layer, earliest, std::min(latest, search::kTimeInf - Millis{1}))) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kStartBlocked,
+                  "start pad in column " + column_text(pads[0].x, pads[0].y) + " lies in " +
+                      zone_text(*z) + ", active throughout the departure window");
+  }
+  if (const airspace::Zone* z = overlay.blocking_throughout(pads[1].col, pads[1].layer, earliest,
+                                                            search::kTimeInf - Millis{1})) {
+    return finish(Outcome::kNoRoute, NoRouteReason::kGoalBlocked,
+                  "goal pad in column " + column_text(pads[1].x, pads[1].y) + " lies in " +
+                      zone_text(*z) + ", active from the departure on");
+  }
+
+  // ---- Coarse: 2D column route(s).
+  const auto moves = search::sipp_detail::make_moves(geometry, class_.motion);
+  const MoveDurations durations{moves[search::sipp_detail::move_index(1, 0, 0)].duration_ms,
+                                moves[search::sipp_detail::move_index(1, 1, 0)].duration_ms,
+                                moves[search::sipp_detail::move_index(0, 0, 1)].duration_ms,
+                                moves[search::sipp_detail::move_index(0, 0, -1)].duration_ms};
+  const ColumnRouteOptions route_options{durations.axis, durations.diagonal, options_.route_weight};
+  const ColumnXY start_xy{pads[0].x, pads[0].y};
+  const ColumnXY goal_xy{pads[1].x, pads[1].y};
+  const QueryBands static_bands(a, *view_, pads[0].col, start_band.band, pads[1].col,
+                                goal_band.band, nullptr);
+  const auto route_started = search::Clock::now();
+  auto route_done = [&](Outcome o, NoRouteReason r, std::string text) {
+    out.stats.route_ms = ms_since(route_started);
+    return finish(o, r, std::move(text));
+  };
+  // Blocks first: no node route proves there is no column route (BlockGraph is exact). The pad
+  // columns' own bands may join components the view does not: start from every component one
+  // legal step from the start pad, stop at any one step from the goal pad.
+  auto pad_nodes = [&](ColumnXY c) {
+    std::vector<std::int32_t> nodes;
+    if (const std::int32_t own = blocks_.node_of(c.x, c.y); own >= 0) nodes.push_back(own);
+    const LayerBand b = static_bands.band(c.x, c.y);
+    for (std::int32_t dy = -1; dy <= 1; ++dy) {
+      for (std::int32_t dx = -1; dx <= 1; ++dx) {
+        if ((dx == 0 && dy == 0) || !column_step_ok(static_bands, b, c.x, c.y, dx, dy)) continue;
+        const std::int32_t n = blocks_.node_of(c.x + dx, c.y + dy);
+        if (n >= 0 && std::find(nodes.begin(), nodes.end(), n) == nodes.end()) nodes.push_back(n);
+      }
+    }
+    return nodes;
+  };
+  const bool adjacent =
+      std::max(std::abs(start_xy.x - goal_xy.x), std::abs(start_xy.y - goal_xy.y)) <= 2;
+  BlockGraph::Route coarse;
+  if (!adjacent) {
+    coarse =
+        blocks_.find_route(pad_nodes(start_xy), pad_nodes(goal_xy), options_.route_weight, stop);
+    out.stats.route_expansions += coarse.stats.expansions;
+  }
+  if (coarse.outcome == Outcome::kBudgetExhausted || coarse.outcome == Outcome::kCancelled) {
+    return route_done(coarse.outcome, NoRouteReason::kNone, {});
+  }
+  const std::string unreachable_text =
+      "no column route joins " + column_text(pads[0].x, pads[0].y) + " and " +
+      column_text(pads[1].x, pads[1].y) + " for class '" + class_.name +
+      "' (terrain, obstacles, ceiling and always-active zones)";
+  if (!adjacent && coarse.outcome == Outcome::kNoRoute) {
+    return route_done(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable, unreachable_text);
+  }
+  // Then columns near the block route (1 block around it, then 4), then anywhere (the block
+  // route's components guarantee a column route inside the first; the others are safety nets).
+  const std::vector<std::vector<ColumnXY>> coarse_routes{coarse.blocks};
+  ColumnRouteResult route;
+  for (const std::int32_t near : {1, 4, -1}) {
+    if (adjacent && near >= 0) continue;
+    if (near < 0) {
+      route = find_column_route(static_bands, start_xy, goal_xy, route_options, stop);
+    } else {
+      const Corridor blocks_near =
+          Corridor::around(coarse_routes, near, blocks_.size_x(), blocks_.size_y());
+      route = find_column_route(BlockRestricted(static_bands, blocks_near), start_xy, goal_xy,
+                                route_options, stop);
+    }
+    out.stats.route_expansions += route.stats.expansions;
+    if (route.outcome != Outcome::kNoRoute) break;
+  }
+  if (route.outcome == Outcome::kBudgetExhausted || route.outcome == Outcome::kCancelled) {
+    return route_done(route.outcome, NoRouteReason::kNone, {});
+  }
+  if (route.outcome == Outcome::kNoRoute) {
+    return route_done(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable, unreachable_text);
+  }
+  std::vector<std::vector<ColumnXY>> routes;
+  routes.push_back(std::move(route.route));
+  // A route through timed zones may have to wait: offer SIPP a detour around them as well (near
+  // the block route), so it can choose between waiting and flying around.
+  if (!overlay.empty() && !adjacent &&
+      std::any_of(routes[0].begin(), routes[0].end(), [&](const ColumnXY& c) {
+        return overlay.column_has_zones(a.column(c.x, c.y));
+      })) {
+    const QueryBands cut_bands(a, *view_, pads[0].col, start_band.band, pads[1].col, goal_band.band,
+                               &overlay);
+    const Corridor blocks_near =
+        Corridor::around(coarse_routes, 4, blocks_.size_x(), blocks_.size_y());
+    ColumnRouteResult detour = find_column_route(BlockRestricted(cut_bands, blocks_near), start_xy,
+                                                 goal_xy, route_options, stop);
+    out.stats.route_expansions += detour.stats.expansions;
+    if (detour.outcome == Outcome::kFound) routes.push_back(std::move(detour.route));
+  }
+  out.stats.route_ms = ms_since(route_started);
+
+  // ---- Fine: SIPP inside a corridor, widened when it finds nothing.
+  const ZonedReservations intervals(table, overlay, a);
+  search::SippRequest sreq;
+  sreq.start = out.start_pad;
+  sreq.goal = out.goal_pad;
+  sreq.earliest_departure = earliest;
+  sreq.latest_departure = latest;
+  sreq.arrival_deadline = request.arrival_deadline;
+  sreq.goal_dwell = request.goal_dwell;
+  sreq.trajectory_id = request.trajectory_id;
+  // The weighted guide is not consistent. The first search of each corridor does not reopen
+  // closed states (reopening under weight 3 can re-expand the same region many times over when
+  // traffic forces a wait); it is not a proof of infeasibility, so a no-route answer is
+  // re-checked by a search that reopens, which is complete.
+  search::SippOptions sipp_options{options_.heuristic_weight, false, 0, true};
+  NoRouteReason last_reason = NoRouteReason::kGoalUnreachable;
+  std::string last_text;
+  for (std::int32_t w = options_.corridor_half_width;;
+       w = std::min(w * 4, options_.max_corridor_half_width)) {
+    ++out.stats.attempts;
+    const auto h_started = search::Clock::now();
+    const Corridor corridor = Corridor::around(routes, w, a.nx(), a.ny());
+    std::vector<LayerBand> bands(corridor.size());
+    corridor.for_each([&](std::int32_t x, std::int32_t y, std::int32_t i) {
+      bands[static_cast<std::size_t>(i)] = static_bands.band(x, y);
+    });
+    const CorridorGrid grid(corridor, std::move(bands), a.nx(), a.ny(), info.nz);
+    const CorridorHeuristic heuristic(grid, out.start_pad, out.goal_pad, durations, moves);
+    out.stats.heuristic_settled += heuristic.settled();
+    out.stats.heuristic_ms += ms_since(h_started);
+    out.stats.corridor_columns = corridor.size();
+    out.stats.corridor_half_width = w;
+
+    const search::Sipp<CorridorGrid, ZonedReservations> sipp(grid, intervals, geometry,
+                                                             class_.motion);
+    search::StopCondition attempt_stop = stop;
+    attempt_stop.max_expansions =
+        stop.max_expansions > out.stats.expansions ? stop.max_expansions - out.stats.expansions : 0;
+    const auto s_started = search::Clock::now();
+    // About a dozen states per route column on the way (measured on the default map).
+    sipp_options.expected_states = 16 * heuristic.route().size();
+    sipp_options.reopen = false;
+    auto result = sipp.plan(sreq, heuristic, sipp_options, attempt_stop);
+    if (result && result->outcome == Outcome::kNoRoute) {
+      out.stats.expansions += result->stats.expansions;
+      out.stats.generated += result->stats.generated;
+      attempt_stop.max_expansions = stop.max_expansions > out.stats.expansions
+                                        ? stop.max_expansions - out.stats.expansions
+                                        : 0;
+      sipp_options.reopen = true;
+      result = sipp.plan(sreq, heuristic, sipp_options, attempt_stop);
+    }
+    out.stats.sipp_ms += ms_since(s_started);
+    if (!result) return tl::unexpected(result.error());
+    search::SippPlan& sp = *result;
+    out.stats.expansions += sp.stats.expansions;
+    out.stats.generated += sp.stats.generated;
+    if (sp.outcome == Outcome::kBudgetExhausted || sp.outcome == Outcome::kCancelled) {
+      return finish(sp.outcome, NoRouteReason::kNone, {});
+    }
+    if (sp.outcome == Outcome::kNoRoute) {
+      switch (sp.reason) {
+        case search::NoRouteReason::kStartBlocked:
+          return finish(Outcome::kNoRoute, NoRouteReason::kStartBlocked, sp.reason_text);
+        case search::NoRouteReason::kGoalBlocked:
+          return finish(Outcome::kNoRoute, NoRouteReason::kGoalBlocked, sp.reason_text);
+        case search::NoRouteReason::kDepartureWindowTooTight:
+          last_reason = NoRouteReason::kWindowTooTight;
+          break;
+        case search::NoRouteReason::kDeadlineTooTight:
+          last_reason = NoRouteReason::kDeadlineTooTight;
+          break;
+        default:
+          last_reason = NoRouteReason::kGoalUnreachable;
+          break;
+      }
+      last_text = sp.reason_text + " (searched a corridor of +-" + std::to_string(w) +
+                  " cells around the column route)";
+      if (w >= options_.max_corridor_half_width) break;
+      continue;
+    }
+
+    // ---- Found: trajectory output.
+    out.path = std::move(sp.path);
+    out.stats.path_cells = out.path.size();
+    out.departure = out.path.front().arrival;
+    out.takeoff = out.path.front().departure;
+    out.arrival = sp.arrival;
+    out.grid_trajectory = merge_collinear(sp.trajectory);
+    out.trajectory = out.grid_trajectory;
+    if (options_.smooth) {
+      const auto sm_started = search::Clock::now();
+      const auto& pts = out.grid_trajectory.points;
+      const double sx = geometry.center_x_m(pads[0].x);
+      const double sy = geometry.center_y_m(pads[0].y);
+      const double gx = geometry.center_x_m(pads[1].x);
+      const double gy = geometry.center_y_m(pads[1].y);
+      std::size_t first = 0;
+      while (first + 1 < pts.size() && pts[first + 1].x_m == sx && pts[first + 1].y_m == sy) {
+        ++first;
+      }
+      std::size_t last = pts.size() - 1;
+      while (last > 0 && pts[last - 1].x_m == gx && pts[last - 1].y_m == gy) --last;
+      if (first + 1 < last) {
+        const OccupancyChecker checker(grid, intervals, geometry);
+        SmoothingStats st;
+        out.trajectory = shortcut(out.grid_trajectory, first, last, checker, &st);
+        out.stats.shortcuts = st.shortcuts;
+        out.smoothed = st.shortcuts > 0;
+      }
+      out.stats.smooth_ms = ms_since(sm_started);
+    }
+    out.distance_m = path_length_m(out.trajectory);
+    return finish(Outcome::kFound, NoRouteReason::kNone, {});
+  }
+  return finish(Outcome::kNoRoute, last_reason, last_text);
+}
+
+}  // namespace skylane::plan

@@ -1,0 +1,154 @@
+#include "skylane/plan/timed_zones.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace skylane::plan {
+
+using search::Millis;
+using search::Reservation;
+using search::SafeInterval;
+
+TimedZoneOverlay::TimedZoneOverlay(const airspace::Airspace& airspace,
+                                   std::uint8_t blocked_zone_kinds, Millis from, Millis to,
+                                   std::int64_t epoch_unix_s)
+    : airspace_(&airspace), to_(to) {
+  by_set_.resize(airspace.zone_sets().size());
+  std::vector<std::int32_t> slot(airspace.zones().size() + 1, -1);
+  // Whole seconds covering [from, to): activity windows have 1 s resolution.
+  const auto from_s = epoch_unix_s + static_cast<std::int64_t>(std::floor(from.count() / 1000.0));
+  const auto to_s = epoch_unix_s + static_cast<std::int64_t>(std::ceil(to.count() / 1000.0));
+  for (const airspace::Zone& z : airspace.zones()) {
+    if (z.always_active() || ((blocked_zone_kinds >> static_cast<int>(z.kind)) & 1u) == 0) {
+      continue;
+    }
+    TimedZone t;
+    t.zone = &z;
+    for (const auto& iv : z.active_intervals(from_s, to_s, airspace.info().utc_offset_s)) {
+      const Millis b{(iv.begin - epoch_unix_s) * 1000 - 1};
+      const Millis e{(iv.end - epoch_unix_s) * 1000 + 1};
+      if (!t.blocked.empty() && b <= t.blocked.back().end) {
+        t.blocked.back().end = std::max(t.blocked.back().end, e);
+      } else {
+        t.blocked.push_back(SafeInterval{b, e});
+      }
+    }
+    // Beyond the horizon the zone is assumed active.
+    if (!t.blocked.empty() && t.blocked.back().end >= to) {
+      t.blocked.back().end = search::kTimeInf;
+    } else {
+      t.blocked.push_back(SafeInterval{to, search::kTimeInf});
+    }
+    slot[z.id] = static_cast<std::int32_t>(zones_.size());
+    zones_.push_back(std::move(t));
+  }
+  for (std::size_t s = 0; s < airspace.zone_sets().size(); ++s) {
+    for (const std::uint16_t id : airspace.zone_sets()[s]) {
+      if (id < slot.size() && slot[id] >= 0) {
+        by_set_[s].push_back(static_cast<std::uint32_t>(slot[id]));
+      }
+    }
+  }
+}
+
+LayerBand TimedZoneOverlay::zone_layers(const airspace::Zone& z, double ground_amsl_m) const {
+  const auto& info = airspace_->info();
+  const double z0 = info.altitude_min_amsl_m;
+  const double dz = info.cell_z_m;
+  const double nz = info.nz;
+  const auto below = [&](double h) {
+    return static_cast<std::int32_t>(std::clamp(std::floor((h - z0) / dz + 1e-9), 0.0, nz));
+  };
+  const auto at_or_above = [&](double h) {
+    return static_cast<std::int32_t>(std::clamp(std::ceil((h - z0) / dz - 1e-9), 0.0, nz));
+  };
+  return LayerBand{below(z.floor.amsl_m(ground_amsl_m)),
+                   at_or_above(z.ceiling.amsl_m(ground_amsl_m))};
+}
+
+void TimedZoneOverlay::blocked(std::size_t col, std::int32_t z,
+                               std::vector<Reservation>& busy) const {
+  const auto& list = by_set_[airspace_->zone_set(col)];
+  if (list.empty()) return;
+  const double ground = airspace_->ground_amsl_m(col);
+  for (const std::uint32_t k : list) {
+    const TimedZone& t = zones_[k];
+    if (!zone_layers(*t.zone, ground).contains(z)) continue;
+    for (const SafeInterval& b : t.blocked) {
+      busy.push_back(Reservation{b.begin, b.end, -static_cast<std::int64_t>(t.zone->id)});
+    }
+  }
+}
+
+const airspace::Zone* TimedZoneOverlay::blocking_throughout(std::size_t col, std::int32_t z,
+                                                            Millis from, Millis to) const {
+  const auto& list = by_set_[airspace_->zone_set(col)];
+  const double ground = airspace_->ground_amsl_m(col);
+  for (const std::uint32_t k : list) {
+    const TimedZone& t = zones_[k];
+    if (!zone_layers(*t.zone, ground).contains(z)) continue;
+    for (const SafeInterval& b : t.blocked) {
+      if (b.begin <= from && to < b.end) return t.zone;
+    }
+  }
+  return nullptr;
+}
+
+LayerBand TimedZoneOverlay::cut(std::size_t col, LayerBand band) const {
+  const auto& list = by_set_[airspace_->zone_set(col)];
+  if (list.empty() || band.empty()) return band;
+  const double ground = airspace_->ground_amsl_m(col);
+  for (const std::uint32_t k : list) {
+    const TimedZone& t = zones_[k];
+    if (t.blocked.empty() || t.blocked.front().begin >= to_) continue;  // inactive until the end
+    const LayerBand zl = zone_layers(*t.zone, ground);
+    if (zl.hi <= band.lo || zl.lo >= band.hi) continue;
+    if (zl.lo <= band.lo) {
+      band.lo = zl.hi;
+    } else {
+      band.hi = zl.lo;
+    }
+  }
+  if (band.hi < band.lo) band.hi = band.lo;
+  return band;
+}
+
+void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
+                                       std::vector<SafeInterval>& out) const {
+  out.clear();
+  if (!table_->contains(v)) return;
+  const std::size_t col = airspace_->column(v.x, v.y);
+  if (overlay_->empty() || !overlay_->column_has_zones(col)) {
+    table_->safe_intervals(v, horizon, out);
+    return;
+  }
+  busy_.clear();
+  const auto held = table_->reservations(v);
+  busy_.assign(held.begin(), held.end());
+  const std::size_t n_table = busy_.size();
+  overlay_->blocked(col, v.z, busy_);
+  if (busy_.size() == n_table) {
+    table_->safe_intervals(v, horizon, out);
+    return;
+  }
+  std::sort(busy_.begin(), busy_.end(),
+            [](const Reservation& a, const Reservation& b) { return a.begin < b.begin; });
+  Millis free_from = search::kTimeNegInf;
+  for (const Reservation& r : busy_) {
+    if (free_from >= horizon) break;
+    if (r.begin > free_from) out.push_back(SafeInterval{free_from, r.begin});
+    free_from = std::max(free_from, r.end);
+  }
+  if (free_from < horizon && free_from < search::kTimeInf) {
+    out.push_back(SafeInterval{free_from, search::kTimeInf});
+  }
+}
+
+bool ZonedReservations::is_free(search::Voxel v, Millis from, Millis to) const {
+  if (to < from) return false;
+  safe_intervals(v, search::kTimeInf, scratch_);
+  return std::any_of(scratch_.begin(), scratch_.end(),
+                     [&](const SafeInterval& iv) { return iv.begin <= from && to <= iv.end; });
+}
+
+}  // namespace skylane::plan
