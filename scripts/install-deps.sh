@@ -10,6 +10,10 @@ packages=(
   libexpected-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libeigen3-dev libboost-dev libboost-graph-dev
   clang-format
+  libsqlite3-dev libspdlog-dev libssl-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  python3 python3-grpcio python3-protobuf
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()
