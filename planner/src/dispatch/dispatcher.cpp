@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -72,22 +73,6 @@ double length_3d(const traj::Trajectory4D& t) {
                    (b.z_m - a.z_m) * (b.z_m - a.z_m));
   }
   return d;
-}
-
-/// A mission's legs as one trajectory (the vehicle waits on the relay pad between legs), which
-/// is what the independent checker must see: two legs of one vehicle are not two aircraft.
-traj::Trajectory4D joined(const MissionPlan& plan, std::int64_t id, std::int64_t shift_ms) {
-  traj::Trajectory4D out;
-  out.id = id;
-  for (const PlannedLeg& leg : plan.legs) {
-    for (const auto& w : leg.trajectory.points) {
-      traj::Waypoint4D p = w;
-      p.t += Millis(shift_ms);
-      if (!out.points.empty() && p.t < out.points.back().t) p.t = out.points.back().t;
-      out.points.push_back(p);
-    }
-  }
-  return out;
 }
 
 /// Outcome of planning one mission (before commit).
@@ -167,10 +152,17 @@ struct Dispatcher::Impl {
   TableLock table_lock;
   std::unique_ptr<search::ReservationTable> table;
   std::shared_ptr<const plan::RestrictionSet> restriction_set;
-  std::uint64_t version = 0;
-  /// (version after the commit, mission id committed; 0 = a restriction changed).
-  std::deque<std::pair<std::uint64_t, std::int64_t>> commit_log;
-  static constexpr std::size_t kCommitLogSize = 4096;
+  std::uint64_t version = 0;              ///< bumped by every commit that reserves
+  std::uint64_t restriction_version = 0;  ///< bumped by every restriction added
+  /// What the table holds, per mission: its joined trajectory, class separation and the version
+  /// that committed it (for the commit-time check with the independent conflict checker).
+  struct LiveFlight {
+    std::string vehicle_class;
+    traj::SeparationEnvelope separation;
+    std::vector<traj::Trajectory4D> legs;
+    std::uint64_t committed_version = 0;
+  };
+  std::map<std::int64_t, LiveFlight> live_flights;
 
   mutable std::mutex state_mutex;
   std::map<std::int64_t, Mission> missions;
@@ -416,7 +408,7 @@ struct Dispatcher::Impl {
     network::NetworkOptions no;
     no.view = &planner.view();
     SKY_TRY(sel, network::plan_mission_with_class(*airspace, *catalogue, vc.name, mr, legs,
-                                                  network::always_free_pads(), ro, no));
+                                                  pad_oracle(), ro, no));
     Planned out;
     const network::MissionPlan& mp = sel.plan;
     if (mp.outcome != search::Outcome::kFound) {
@@ -453,6 +445,37 @@ struct Dispatcher::Impl {
                                 to_unix(gs.arrival), to_unix(gs.departure)});
     }
     return out;
+  }
+
+  /// The pad voxel of a vertiport: the layer whose centre is the first at or above the ground
+  /// of its column (as the planner places pads).
+  std::optional<search::Voxel> pad_voxel(const airspace::Vertiport& v) const {
+    std::int32_t x = 0;
+    std::int32_t y = 0;
+    if (!airspace->column_at(v.x_m, v.y_m, x, y)) return std::nullopt;
+    const auto& info = airspace->info();
+    const double ground = airspace->ground_amsl_m(airspace->column(x, y));
+    const double layer = std::ceil((ground - info.altitude_min_amsl_m) / info.cell_z_m - 0.5 - 1e-9);
+    if (layer < 0.0 || layer >= info.nz) return std::nullopt;
+    return search::Voxel{x, y, static_cast<std::int32_t>(layer)};
+  }
+
+  /// Pad slots for the router, read from the reservation table: the earliest start >= t at which
+  /// the vertiport's pad voxel is free for the whole duration (so that a vehicle waiting on a
+  /// relay pad between two legs holds airspace nobody else holds). Reads the table: call with it
+  /// held.
+  network::PadOracle pad_oracle() const {
+    return [this](std::size_t v, Millis earliest, Millis duration) -> std::optional<Millis> {
+      const auto& ports = airspace->vertiports();
+      if (v >= ports.size()) return std::nullopt;
+      const auto voxel = pad_voxel(ports[v]);
+      if (!voxel) return std::nullopt;
+      for (const search::SafeInterval& si : table->safe_intervals(*voxel)) {
+        const Millis start = std::max(si.begin, earliest);
+        if (si.end == search::kTimeInf || start + duration <= si.end) return start;
+      }
+      return std::nullopt;
+    };
   }
 
   /// Plans a mission against the current table (caller holds it shared, or exclusively).
@@ -509,6 +532,33 @@ struct Dispatcher::Impl {
 
   // ---- table ------------------------------------------------------------------------------
 
+  /// Pad holds of a plan's battery swaps: the router's stop rules put the swap on the landing
+  /// pad right after the leg's own dwell (route_search.hpp, STOP RULES). Mission time.
+  struct PadHold {
+    search::Voxel pad;
+    Millis begin;
+    Millis end;
+  };
+  std::vector<PadHold> swap_holds(const MissionPlan& plan,
+                                  const std::vector<traj::Trajectory4D>& legs) const {
+    std::vector<PadHold> out;
+    const vehicle::VehicleClass* vc = catalogue->find(plan.vehicle_class);
+    if (vc == nullptr) return out;
+    const auto swap = Millis(static_cast<std::int64_t>(std::ceil(vc->swap_time_s * 1000.0)));
+    for (std::size_t i = 0; i < plan.stops.size() && i < legs.size(); ++i) {
+      const PlannedStop& stop = plan.stops[i];
+      if (stop.service != "swap" || legs[i].points.empty()) continue;
+      for (const auto& v : airspace->vertiports()) {
+        if (v.name != stop.vertiport) continue;
+        if (const auto voxel = pad_voxel(v)) {
+          const Millis begin = legs[i].points.back().t;  // end of the leg's dwell
+          out.push_back({*voxel, begin, begin + swap});
+        }
+      }
+    }
+    return out;
+  }
+
   Result<void> reserve(const Mission& m) {
     if (!m.plan) return {};
     const vehicle::VehicleClass* vc = catalogue->find(m.plan->vehicle_class);
@@ -518,50 +568,98 @@ struct Dispatcher::Impl {
                                                   m.plan->vehicle_class +
                                                   "', which the catalogue no longer has");
     }
-    for (const PlannedLeg& leg : m.plan->legs) {
-      traj::Trajectory4D t = leg.trajectory;
-      const std::int64_t shift = leg.trajectory_epoch_unix_ms - epoch_ms;
-      for (auto& w : t.points) w.t += Millis(shift);
-      t.id = m.id;
+    // Each leg holds its airspace and both pads (ground wait before take-off, dwell after
+    // touchdown); between legs the vehicle is on a stand, except during a battery swap, which
+    // holds the pad. Legs of one mission are one vehicle and never conflict with each other.
+    std::vector<traj::Trajectory4D> legs = legs_of(m);
+    for (const traj::Trajectory4D& t : legs) {
       auto r = table->reserve(t, vc->separation, max_envelope, airspace->info().geometry());
       if (!r) {
         table->release(m.id);
         return tl::unexpected(r.error());
       }
     }
+    for (const PadHold& h : swap_holds(*m.plan, legs)) {
+      auto r = table->reserve_pad(h.pad, h.begin, h.end, m.id);
+      if (!r) {
+        table->release(m.id);
+        return tl::unexpected(r.error());
+      }
+    }
+    live_flights[m.id] = {vc->name, vc->separation, std::move(legs), ++version};
     return {};
   }
 
-  /// Trajectories (joined legs) of committed missions, for the commit-time check.
-  traj::Trajectory4D flight_of(const Mission& m) const {
-    std::int64_t shift = 0;
-    if (m.plan && !m.plan->legs.empty()) {
-      shift = m.plan->legs.front().trajectory_epoch_unix_ms - epoch_ms;
-    }
-    return joined(*m.plan, m.id, shift);
+  /// Frees exactly what mission `id` holds.
+  void release(std::int64_t id) {
+    table->release(id);
+    live_flights.erase(id);
   }
 
-  /// True if `plan` (of mission id) conflicts with a mission committed after `since`, or if a
-  /// restriction changed since then (the plan must then be redone).
-  Result<bool> lost_race(const MissionPlan& plan, std::int64_t id, std::uint64_t since) const {
-    if (since == version) return false;
-    if (commit_log.empty() || commit_log.front().first > since + 1) return true;
-    std::vector<traj::Trajectory4D> others;
-    std::vector<conflict::FlightRef> refs;
-    for (auto it = commit_log.rbegin(); it != commit_log.rend() && it->first > since; ++it) {
-      if (it->second == 0) return true;
-      const auto m = missions.find(it->second);
-      if (m == missions.end() || !m->second.plan) continue;
-      others.push_back(flight_of(m->second));
+  /// A plan's leg trajectories, in this dispatcher's mission time, id = the mission id.
+  std::vector<traj::Trajectory4D> legs_of(const MissionPlan& plan, std::int64_t id) const {
+    std::vector<traj::Trajectory4D> out;
+    for (const PlannedLeg& leg : plan.legs) {
+      traj::Trajectory4D t = leg.trajectory;
+      t.id = id;
+      const Millis shift(leg.trajectory_epoch_unix_ms - epoch_ms);
+      for (auto& w : t.points) w.t += shift;
+      out.push_back(std::move(t));
     }
-    for (const auto& o : others) {
-      const auto* vc = catalogue->find(missions.at(o.id).plan->vehicle_class);
-      refs.push_back({&o, vc->separation});
-    }
-    if (refs.empty()) return false;
+    return out;
+  }
+  std::vector<traj::Trajectory4D> legs_of(const Mission& m) const {
+    return m.plan ? legs_of(*m.plan, m.id) : std::vector<traj::Trajectory4D>{};
+  }
+
+  enum class Verdict { kOk, kRace, kConflict };
+  struct Check {
+    Verdict verdict = Verdict::kOk;
+    std::string text;
+  };
+
+  /// The commit-time check, by the independent conflict checker: every leg of the plan against
+  /// every leg the table holds that overlaps it in time, and its swap pad holds against the
+  /// table. A conflict with a flight committed after the plan's snapshot (`since`) is a lost
+  /// race (replan); one with an older flight means the planner and the checker disagree (the
+  /// mission is rejected, not committed). A restriction added since the snapshot is also a lost
+  /// race.
+  Result<Check> commit_check(const MissionPlan& plan, std::int64_t id, std::uint64_t since,
+                             std::uint64_t since_restrictions) const {
+    if (since_restrictions != restriction_version) return Check{Verdict::kRace, ""};
     const vehicle::VehicleClass* mine = catalogue->find(plan.vehicle_class);
-    SKY_TRY(report, conflict::check_against(joined(plan, id, 0), mine->separation, refs));
-    return !report.conflict_free();
+    const std::vector<traj::Trajectory4D> legs = legs_of(plan, id);
+    for (const PadHold& h : swap_holds(plan, legs)) {
+      if (!table->is_free(h.pad, h.begin, h.end)) {
+        if (since != version) return Check{Verdict::kRace, ""};
+        return Check{Verdict::kConflict, "the battery-swap pad is taken during the swap"};
+      }
+    }
+    Check out;
+    for (const traj::Trajectory4D& leg : legs) {
+      if (leg.points.empty()) continue;
+      const Millis t0 = leg.points.front().t;
+      const Millis t1 = leg.points.back().t;
+      std::vector<conflict::FlightRef> refs;
+      std::vector<std::uint64_t> versions;
+      for (const auto& [other, f] : live_flights) {
+        for (const traj::Trajectory4D& t : f.legs) {
+          if (t.points.empty() || t.points.back().t < t0 || t.points.front().t > t1) continue;
+          refs.push_back({&t, f.separation});
+          versions.push_back(f.committed_version);
+        }
+      }
+      if (refs.empty()) continue;
+      SKY_TRY(report, conflict::check_against(leg, mine->separation, refs));
+      for (const conflict::Violation& v : report.violations) {
+        if (versions[v.index_b] > since) return Check{Verdict::kRace, ""};
+        out.verdict = Verdict::kConflict;
+        out.text = "the plan comes within " + std::to_string(v.min_horizontal_m) + " m / " +
+                   std::to_string(v.min_vertical_m) + " m of mission " +
+                   std::to_string(v.id_b) + " at t = " + std::to_string(v.begin.count()) + " s";
+      }
+    }
+    return out;
   }
 
   // ---- events -----------------------------------------------------------------------------
@@ -591,11 +689,6 @@ struct Dispatcher::Impl {
     event_cv.notify_all();
   }
 
-  void note_commit(std::int64_t mission_id) {
-    ++version;
-    commit_log.emplace_back(version, mission_id);
-    while (commit_log.size() > kCommitLogSize) commit_log.pop_front();
-  }
 };
 
 // ---- construction ---------------------------------------------------------------------------
@@ -741,11 +834,13 @@ Result<Mission> Dispatcher::submit(const MissionRequest& request,
   for (int attempt = 0;; ++attempt) {
     Planned planned;
     std::uint64_t since = 0;
+    std::uint64_t since_restrictions = 0;
     const bool last_try = attempt >= d.options.max_commit_retries;
     std::unique_lock<std::shared_mutex> write;
     if (!last_try) {
       auto read = d.table_lock.read();
       since = d.version;
+      since_restrictions = d.restriction_version;
       const auto restrictions = d.restriction_set;
       SKY_ASSIGN(planned, d.plan_mission(request, id, restrictions.get(), stop));
       read.unlock();
@@ -754,15 +849,23 @@ Result<Mission> Dispatcher::submit(const MissionRequest& request,
       // Out of retries: plan while holding the table, so that nobody can commit in between.
       write = d.table_lock.write();
       since = d.version;
+      since_restrictions = d.restriction_version;
       SKY_ASSIGN(planned, d.plan_mission(request, id, d.restriction_set.get(), stop));
     }
     std::unique_lock state(d.state_mutex);
     if (auto m = existing()) return std::move(*m);
     if (planned.found) {
-      SKY_TRY(lost, d.lost_race(planned.plan, id, since));
-      if (lost) {
+      SKY_TRY(check, d.commit_check(planned.plan, id, since, since_restrictions));
+      if (check.verdict == Impl::Verdict::kRace && !last_try) {
         ++d.commit_retries;
         continue;  // releases both locks; plan again against the new table
+      }
+      if (check.verdict != Impl::Verdict::kOk) {
+        planned.found = false;
+        planned.reason = "CONFLICT_CHECK_FAILED";
+        planned.reason_text = "the independent conflict checker refused the plan: " + check.text;
+        std::fprintf(stderr, "skylane dispatch: mission %lld: %s\n", static_cast<long long>(id),
+                     planned.reason_text.c_str());
       }
     }
     Mission m;
@@ -780,11 +883,10 @@ Result<Mission> Dispatcher::submit(const MissionRequest& request,
       m.reason_text = planned.reason_text;
     }
     if (auto j = d.journal->commit({&m, 1}, {}, {}); !j) {
-      if (m.plan) d.table->release(id);
+      if (m.plan) d.release(id);
       return tl::unexpected(j.error());
     }
     ++d.commits;
-    if (m.plan) d.note_commit(id);
     if (!request.request_id.empty()) {
       d.by_request[{request.operator_id, request.request_id}] = id;
     }
@@ -848,7 +950,7 @@ Result<Mission> Dispatcher::cancel(std::int64_t id, const std::optional<std::str
   ++m.version;
   m.updated_unix_ms = d.now();
   SKY_CHECK(d.journal->commit({&m, 1}, {}, {}));
-  d.table->release(id);
+  d.release(id);
   d.live.erase(id);
   it->second = m;
   std::vector<MissionEvent> batch;
@@ -869,8 +971,11 @@ Result<RestrictionChange> Dispatcher::add_restriction(RestrictionSpec spec) {
   std::vector<Mission*> affected;
   for (const std::int64_t id : d.live) {
     Mission& m = d.missions.at(id);
-    const traj::Trajectory4D flight = d.flight_of(m);
-    SKY_TRY(hit, plan::restriction_affects(*raster, flight, *d.airspace));
+    bool hit = false;
+    for (const traj::Trajectory4D& leg : d.legs_of(m)) {
+      SKY_TRY(h, plan::restriction_affects(*raster, leg, *d.airspace));
+      hit = hit || h;
+    }
     if (!hit) continue;
     if (m.state == MissionState::kActive) {
       change.airborne_affected.push_back(id);
@@ -883,7 +988,7 @@ Result<RestrictionChange> Dispatcher::add_restriction(RestrictionSpec spec) {
   });
   // Free every affected plan first, so that the replans (highest priority first) may use each
   // other's old airspace.
-  for (Mission* m : affected) d.table->release(m->id);
+  for (Mission* m : affected) d.release(m->id);
   const std::int64_t now = d.now();
   std::vector<Mission> updated;
   for (Mission* m : affected) {
@@ -913,14 +1018,14 @@ Result<RestrictionChange> Dispatcher::add_restriction(RestrictionSpec spec) {
   }
   if (auto j = d.journal->commit(updated, {&spec, 1}, {}); !j) {
     // Nothing was acknowledged: put the old plans back.
-    for (const Mission& n : updated) d.table->release(n.id);
+    for (const Mission& n : updated) d.release(n.id);
     for (Mission* m : affected) (void)d.reserve(*m);
     return tl::unexpected(j.error());
   }
   ++d.next_restriction_id;
   d.restriction_set = std::move(set);
   d.restrictions.emplace(spec.id, spec);
-  d.note_commit(0);
+  ++d.restriction_version;
   std::vector<MissionEvent> batch;
   for (Mission& n : updated) {
     d.emit(batch, n.state == MissionState::kPlanned ? EventKind::kReplanned : EventKind::kRejected,
@@ -981,9 +1086,9 @@ std::vector<AirspaceHit> Dispatcher::query_airspace(const AirspaceQuery& q) cons
   for (const std::int64_t id : d.live) {
     const Mission& m = d.missions.at(id);
     if (q.operator_id && m.request.operator_id != *q.operator_id) continue;
-    const traj::Trajectory4D f = d.flight_of(m);
     std::optional<std::int64_t> enter;
     std::int64_t exit = 0;
+    for (const traj::Trajectory4D& f : d.legs_of(m)) {
     for (std::size_t i = 1; i < f.points.size(); ++i) {
       double t0 = 0;
       double t1 = 0;
@@ -998,6 +1103,7 @@ std::vector<AirspaceHit> Dispatcher::query_airspace(const AirspaceQuery& q) cons
       if (!enter) enter = ca;
       enter = std::min(*enter, ca);
       exit = std::max(exit, cb);
+    }
     }
     if (enter) {
       hits.push_back({id, m.request.operator_id, m.plan->vehicle_class, *enter, exit});
@@ -1029,8 +1135,10 @@ std::vector<MissionEvent> Dispatcher::advance(std::optional<std::int64_t> now_un
       ++m.version;
       m.updated_unix_ms = m.plan->arrival_unix_ms;
       d.emit(batch, EventKind::kCompleted, m);
-      const traj::Trajectory4D f = d.flight_of(m);
-      const std::int64_t end = f.points.empty() ? now : d.to_unix(f.points.back().t);
+      const auto legs = d.legs_of(m);
+      const std::int64_t end = legs.empty() || legs.back().points.empty()
+                                   ? now
+                                   : d.to_unix(legs.back().points.back().t);
       d.to_release.emplace(end + d.options.release_after_ms, id);
       done.push_back(id);
       touched = true;
@@ -1044,7 +1152,7 @@ std::vector<MissionEvent> Dispatcher::advance(std::optional<std::int64_t> now_un
     (void)d.journal->commit(changed, {}, {});
   }
   while (!d.to_release.empty() && d.to_release.begin()->first <= now) {
-    d.table->release(d.to_release.begin()->second);
+    d.release(d.to_release.begin()->second);
     d.to_release.erase(d.to_release.begin());
   }
   d.publish(batch);
@@ -1076,11 +1184,10 @@ void Dispatcher::shutdown() {
 
 std::vector<Dispatcher::Flight> Dispatcher::flights() const {
   const Impl& d = *impl_;
-  std::lock_guard state(d.state_mutex);
   std::vector<Flight> out;
-  for (const std::int64_t id : d.live) {
-    const Mission& m = d.missions.at(id);
-    out.push_back({id, m.plan->vehicle_class, d.flight_of(m)});
+  auto read = d.table_lock.read();
+  for (const auto& [id, f] : d.live_flights) {
+    for (const auto& leg : f.legs) out.push_back({id, f.vehicle_class, leg});
   }
   return out;
 }

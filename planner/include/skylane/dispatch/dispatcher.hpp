@@ -160,9 +160,11 @@ class Dispatcher {
   /// Wakes every waiter of events_after and makes new waits return at once.
   void shutdown();
 
-  /// Trajectories of every PLANNED and ACTIVE mission, for audits with the independent conflict
-  /// checker: one per mission, its legs joined (the vehicle waits on the relay pad between
-  /// legs), times in ms since epoch_unix_ms().
+  /// Trajectories the reservation table holds (PLANNED and ACTIVE missions, and COMPLETED ones
+  /// until release_after_ms after their end), one per leg, times in ms since epoch_unix_ms(), for
+  /// audits with the independent conflict checker. Legs of one mission share its id and are one
+  /// vehicle: a checker violation between two entries of the same mission_id is not a conflict
+  /// (between legs the vehicle is on a stand or swapping its battery on the pad).
   struct Flight {
     std::int64_t mission_id;
     std::string vehicle_class;
