@@ -133,6 +133,16 @@ constexpr std::array kCatalogue = {
               "no vehicle class of that name is known"},
     ErrorSpec{"VERTIPORT_UNKNOWN", C::kNotFound, ec::kUsage,
               "the map has no vertiport of that name"},
+
+    // Run-time airspace restrictions (plan/restriction.hpp).
+    ErrorSpec{"RESTRICTION_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a restriction's ring, floor / ceiling or active window is malformed"},
+    ErrorSpec{"RESTRICTION_OUTSIDE_MAP", C::kOutOfRange, ec::kDataErr,
+              "a restriction's polygon covers no column of the airspace map"},
+    ErrorSpec{"RESTRICTION_ALREADY_EXISTS", C::kAlreadyExists, ec::kUsage,
+              "a restriction with that id is already in force"},
+    ErrorSpec{"RESTRICTION_MAP_MISMATCH", C::kFailedPrecondition, ec::kSoftware,
+              "a restriction or restriction set belongs to another airspace (or to none)"},
 };
 
 }  // namespace
