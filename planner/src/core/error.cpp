@@ -150,6 +150,16 @@ constexpr std::array kCatalogue = {
     ErrorSpec{"RESTRICTION_NOT_FOUND", C::kNotFound, ec::kUsage, "no restriction of that id"},
     ErrorSpec{"DISPATCH_SHUTTING_DOWN", C::kUnavailable, ec::kUnavailable,
               "the dispatcher is shutting down and accepts no new work"},
+
+    // Run-time airspace restrictions (plan/restriction.hpp).
+    ErrorSpec{"RESTRICTION_INVALID", C::kInvalidArgument, ec::kUsage,
+              "a restriction's ring, floor / ceiling or active window is malformed"},
+    ErrorSpec{"RESTRICTION_OUTSIDE_MAP", C::kOutOfRange, ec::kDataErr,
+              "a restriction's polygon covers no column of the airspace map"},
+    ErrorSpec{"RESTRICTION_ALREADY_EXISTS", C::kAlreadyExists, ec::kUsage,
+              "a restriction with that id is already in force"},
+    ErrorSpec{"RESTRICTION_MAP_MISMATCH", C::kFailedPrecondition, ec::kSoftware,
+              "a restriction or restriction set belongs to another airspace (or to none)"},
 };
 
 }  // namespace

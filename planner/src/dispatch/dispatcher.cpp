@@ -103,28 +103,42 @@ class TableLock {
 
 // ---- runtime restrictions (plan/restriction.hpp) ------------------------------------------
 
-plan::Restriction to_plan_restriction(const RestrictionSpec& spec, std::int64_t epoch_ms) {
+Result<plan::Restriction> to_plan_restriction(const RestrictionSpec& spec, std::int64_t epoch_ms) {
   plan::Restriction r;
   r.id = spec.id;
   r.name = spec.name;
-  r.kind = spec.kind;
+  auto kind = airspace::parse_zone_kind(spec.kind);
+  if (!kind) {
+    return fail("RESTRICTION_INVALID", "restriction kind '" + spec.kind +
+                                           "' is not one of prohibited, restricted, "
+                                           "airport_protection, border_band, temporary");
+  }
+  r.kind = *kind;
   r.ring_lonlat = spec.ring_lonlat;
-  r.floor_m = spec.floor_m;
-  r.ceiling_m = spec.ceiling_m;
-  r.floor_agl = spec.floor_agl;
-  r.ceiling_agl = spec.ceiling_agl;
+  r.floor = {spec.floor_m, spec.floor_agl ? airspace::AltitudeRef::kAgl : airspace::AltitudeRef::kAmsl};
+  r.ceiling = {spec.ceiling_m,
+               spec.ceiling_agl ? airspace::AltitudeRef::kAgl : airspace::AltitudeRef::kAmsl};
   r.active_from = Millis(spec.active_from_unix_ms - epoch_ms);
   r.active_to = spec.active_to_unix_ms ? Millis(*spec.active_to_unix_ms - epoch_ms)
                                        : search::kTimeInf;
   return r;
 }
 
-/// A copy of `set` with `spec` added (the set is immutable: planners may hold the old one).
+/// The restriction rasterised on the map (a few ms: outside any lock where possible).
+Result<plan::RestrictionSet::Entry> rasterise(const RestrictionSpec& spec,
+                                              const airspace::Airspace& airspace,
+                                              std::int64_t epoch_ms) {
+  SKY_TRY(r, to_plan_restriction(spec, epoch_ms));
+  SKY_TRY(frame, geo::GeoFrame::create(airspace.info().crs));
+  return plan::RasterisedRestriction::create(r, airspace, frame);
+}
+
+/// A copy of `set` with `entry` added (the set is immutable once published: planners may hold
+/// the old one).
 Result<std::shared_ptr<const plan::RestrictionSet>> with_restriction(
-    const plan::RestrictionSet& set, const airspace::Airspace& airspace,
-    const RestrictionSpec& spec, std::int64_t epoch_ms) {
+    const plan::RestrictionSet& set, plan::RestrictionSet::Entry entry) {
   plan::RestrictionSet copy = set;
-  SKY_CHECK(copy.add(airspace, to_plan_restriction(spec, epoch_ms)));
+  SKY_CHECK(copy.add(std::move(entry)));
   return std::make_shared<const plan::RestrictionSet>(std::move(copy));
 }
 
@@ -742,14 +756,14 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::create(const airspace::Airspace&
   impl->table = std::make_unique<search::ReservationTable>(
       static_cast<std::int32_t>(airspace.info().nx), static_cast<std::int32_t>(airspace.info().ny),
       static_cast<std::int32_t>(airspace.info().nz));
-  impl->restriction_set = std::make_shared<const plan::RestrictionSet>();
+  impl->restriction_set = std::make_shared<const plan::RestrictionSet>(airspace);
 
   // Recovery: restrictions first (plans were made under them), then every live plan back into
   // the table. Nothing is replanned: what was acknowledged stays as acknowledged.
   SKY_TRY(state, impl->journal->load());
   for (RestrictionSpec& spec : state.restrictions) {
-    SKY_ASSIGN(impl->restriction_set, with_restriction(*impl->restriction_set, airspace, spec,
-                                                       impl->epoch_ms));
+    SKY_TRY(entry, rasterise(spec, airspace, impl->epoch_ms));
+    SKY_ASSIGN(impl->restriction_set, with_restriction(*impl->restriction_set, std::move(entry)));
     impl->restrictions.emplace(spec.id, spec);
   }
   impl->next_restriction_id = state.next_restriction_id;
@@ -961,12 +975,16 @@ Result<Mission> Dispatcher::cancel(std::int64_t id, const std::optional<std::str
 
 Result<RestrictionChange> Dispatcher::add_restriction(RestrictionSpec spec) {
   Impl& d = *impl_;
+  {
+    // Validate and rasterise before taking any lock (the id is set below).
+    SKY_TRY(probe, rasterise(spec, *d.airspace, d.epoch_ms));
+    (void)probe;
+  }
   auto write = d.table_lock.write();
   std::lock_guard state(d.state_mutex);
   spec.id = d.next_restriction_id;
-  SKY_TRY(set, with_restriction(*d.restriction_set, *d.airspace, spec, d.epoch_ms));
-  const plan::Restriction pr = to_plan_restriction(spec, d.epoch_ms);
-  SKY_TRY(raster, plan::RestrictionSet{}.rasterised(*d.airspace, pr));
+  SKY_TRY(raster, rasterise(spec, *d.airspace, d.epoch_ms));
+  SKY_TRY(set, with_restriction(*d.restriction_set, raster));
   RestrictionChange change;
   std::vector<Mission*> affected;
   for (const std::int64_t id : d.live) {

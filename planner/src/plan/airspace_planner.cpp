@@ -13,6 +13,7 @@
 #include "skylane/plan/corridor.hpp"
 #include "skylane/plan/corridor_grid.hpp"
 #include "skylane/plan/corridor_heuristic.hpp"
+#include "skylane/plan/restriction.hpp"
 #include "skylane/plan/timed_zones.hpp"
 #include "skylane/plan/trajectory_smoothing.hpp"
 
@@ -22,6 +23,10 @@ namespace {
 using search::Millis;
 using search::Outcome;
 using search::Voxel;
+
+/// Expansion cap of the map-wide detour search around timed zones and restrictions (memory is
+/// O(generated columns), a few tens of bytes each).
+constexpr std::uint64_t kDetourBudget = 1'000'000;
 
 double ms_since(search::Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(search::Clock::now() - t0).count();
@@ -64,7 +69,7 @@ class QueryBands {
     } else {
       b = LayerBand{view_->band_lo(c), view_->band_hi(c)};
     }
-    return cut_ != nullptr ? cut_->cut(c, b) : b;
+    return cut_ != nullptr ? cut_->cut(x, y, b) : b;
   }
 
  private:
@@ -198,6 +203,12 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   if (table.size_x() != a.nx() || table.size_y() != a.ny() || table.size_z() != info.nz) {
     return fail("SIPP_TABLE_MISMATCH", "reservation table dimensions differ from the map's");
   }
+  if (request.restrictions != nullptr && request.restrictions->airspace() != nullptr &&
+      request.restrictions->airspace() != &a) {
+    return fail("RESTRICTION_MAP_MISMATCH",
+                "the request's restriction set belongs to another airspace than map '" +
+                    info.name + "'");
+  }
   struct Pad {
     std::int32_t x = 0;
     std::int32_t y = 0;
@@ -303,18 +314,25 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   const Millis horizon_from = earliest;
   const Millis horizon_to =
       (latest >= search::kTimeInf / 2 ? earliest : latest) + options_.zone_horizon;
-  const TimedZoneOverlay overlay(a, blocked_kinds, horizon_from, horizon_to, options_.epoch_unix_s);
-  if (const airspace::Zone* z = overlay.blocking_throughout(
-          pads[0].col, pads[0].layer, earliest, std::min(latest, search::kTimeInf - Millis{1}))) {
+  const TimedZoneOverlay overlay(a, blocked_kinds, horizon_from, horizon_to, options_.epoch_unix_s,
+                                 request.restrictions);
+  if (const std::string z =
+          overlay.blocking_throughout(pads[0].x, pads[0].y, pads[0].layer, earliest,
+                                      std::min(latest, search::kTimeInf - Millis{1}));
+      !z.empty()) {
     return finish(Outcome::kNoRoute, NoRouteReason::kStartBlocked,
-                  "start pad in column " + column_text(pads[0].x, pads[0].y) + " lies in " +
-                      zone_text(*z) + ", active throughout the departure window");
+                  "start pad in column " + column_text(pads[0].x, pads[0].y) + " lies in " + z +
+                      ", active throughout the departure window");
   }
-  if (const airspace::Zone* z = overlay.blocking_throughout(pads[1].col, pads[1].layer, earliest,
-                                                            search::kTimeInf - Millis{1})) {
+  // Landing needs the goal pad free at some time before the deadline (if any).
+  const Millis goal_until = request.arrival_deadline.value_or(search::kTimeInf - Millis{1});
+  if (const std::string z =
+          overlay.blocking_throughout(pads[1].x, pads[1].y, pads[1].layer, earliest, goal_until);
+      !z.empty()) {
     return finish(Outcome::kNoRoute, NoRouteReason::kGoalBlocked,
-                  "goal pad in column " + column_text(pads[1].x, pads[1].y) + " lies in " +
-                      zone_text(*z) + ", active from the departure on");
+                  "goal pad in column " + column_text(pads[1].x, pads[1].y) + " lies in " + z +
+                      (request.arrival_deadline ? ", active from the departure to the deadline"
+                                                : ", active from the departure on"));
   }
 
   // ---- Coarse: 2D column route(s).
@@ -396,7 +414,7 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   // the block route), so it can choose between waiting and flying around.
   if (!overlay.empty() && !adjacent &&
       std::any_of(routes[0].begin(), routes[0].end(), [&](const ColumnXY& c) {
-        return overlay.column_has_zones(a.column(c.x, c.y));
+        return overlay.column_has_zones(c.x, c.y);
       })) {
     const QueryBands cut_bands(a, *view_, pads[0].col, start_band.band, pads[1].col, goal_band.band,
                                &overlay);
@@ -405,6 +423,18 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     ColumnRouteResult detour = find_column_route(BlockRestricted(cut_bands, blocks_near), start_xy,
                                                  goal_xy, route_options, stop);
     out.stats.route_expansions += detour.stats.expansions;
+    // A wide zone or restriction may leave no detour within 4 blocks of the block route: look
+    // anywhere, under a budget (a detour is only an offer to SIPP; enclosed pads must not make
+    // this search flood the map).
+    if (detour.outcome == Outcome::kNoRoute) {
+      search::StopCondition detour_stop = stop;
+      detour_stop.max_expansions = std::min<std::uint64_t>(stop.max_expansions, kDetourBudget);
+      detour = find_column_route(cut_bands, start_xy, goal_xy, route_options, detour_stop);
+      out.stats.route_expansions += detour.stats.expansions;
+      if (detour.outcome == Outcome::kCancelled) {
+        return route_done(detour.outcome, NoRouteReason::kNone, {});
+      }
+    }
     if (detour.outcome == Outcome::kFound) routes.push_back(std::move(detour.route));
   }
   out.stats.route_ms = ms_since(route_started);

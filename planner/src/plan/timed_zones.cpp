@@ -3,16 +3,53 @@
 #include <algorithm>
 #include <cmath>
 
+#include "skylane/plan/restriction.hpp"
+
 namespace skylane::plan {
 
 using search::Millis;
 using search::Reservation;
 using search::SafeInterval;
 
+namespace {
+
+std::string zone_text(const airspace::Zone& z) {
+  return "zone " + std::to_string(z.id) + " '" + z.name + "' (" +
+         std::string(airspace::zone_kind_name(z.kind)) + ")";
+}
+
+}  // namespace
+
+LayerBand layers_overlapping(const airspace::AirspaceInfo& info, double floor_amsl_m,
+                             double ceiling_amsl_m) {
+  const double z0 = info.altitude_min_amsl_m;
+  const double dz = info.cell_z_m;
+  const double nz = info.nz;
+  const auto below = [&](double h) {
+    return static_cast<std::int32_t>(std::clamp(std::floor((h - z0) / dz + 1e-9), 0.0, nz));
+  };
+  const auto at_or_above = [&](double h) {
+    return static_cast<std::int32_t>(std::clamp(std::ceil((h - z0) / dz - 1e-9), 0.0, nz));
+  };
+  return LayerBand{below(floor_amsl_m), at_or_above(ceiling_amsl_m)};
+}
+
 TimedZoneOverlay::TimedZoneOverlay(const airspace::Airspace& airspace,
                                    std::uint8_t blocked_zone_kinds, Millis from, Millis to,
-                                   std::int64_t epoch_unix_s)
-    : airspace_(&airspace), to_(to) {
+                                   std::int64_t epoch_unix_s, const RestrictionSet* restrictions)
+    : airspace_(&airspace), from_(from), to_(to) {
+  if (restrictions != nullptr) {
+    for (const auto& r : restrictions->all()) {
+      const Restriction& spec = r->restriction();
+      if (((blocked_zone_kinds >> static_cast<int>(spec.kind)) & 1u) == 0) continue;
+      const SafeInterval b{spec.active_from - Millis{1}, spec.active_to >= search::kTimeInf
+                                                            ? search::kTimeInf
+                                                            : spec.active_to + Millis{1}};
+      if (b.end <= from) continue;  // over before the flight can start
+      if (b.end < search::kTimeInf) latest_finite_end_ = std::max(latest_finite_end_, b.end);
+      restrictions_.push_back(TimedRestriction{r.get(), b});
+    }
+  }
   by_set_.resize(airspace.zone_sets().size());
   std::vector<std::int32_t> slot(airspace.zones().size() + 1, -1);
   // Whole seconds covering [from, to): activity windows have 1 s resolution.
@@ -52,24 +89,20 @@ TimedZoneOverlay::TimedZoneOverlay(const airspace::Airspace& airspace,
 }
 
 LayerBand TimedZoneOverlay::zone_layers(const airspace::Zone& z, double ground_amsl_m) const {
-  const auto& info = airspace_->info();
-  const double z0 = info.altitude_min_amsl_m;
-  const double dz = info.cell_z_m;
-  const double nz = info.nz;
-  const auto below = [&](double h) {
-    return static_cast<std::int32_t>(std::clamp(std::floor((h - z0) / dz + 1e-9), 0.0, nz));
-  };
-  const auto at_or_above = [&](double h) {
-    return static_cast<std::int32_t>(std::clamp(std::ceil((h - z0) / dz - 1e-9), 0.0, nz));
-  };
-  return LayerBand{below(z.floor.amsl_m(ground_amsl_m)),
-                   at_or_above(z.ceiling.amsl_m(ground_amsl_m))};
+  return layers_overlapping(airspace_->info(), z.floor.amsl_m(ground_amsl_m),
+                            z.ceiling.amsl_m(ground_amsl_m));
 }
 
-void TimedZoneOverlay::blocked(std::size_t col, std::int32_t z,
+bool TimedZoneOverlay::column_has_restrictions(std::int32_t x, std::int32_t y) const {
+  return std::any_of(restrictions_.begin(), restrictions_.end(),
+                     [&](const TimedRestriction& r) { return r.restriction->covers(x, y); });
+}
+
+void TimedZoneOverlay::blocked(std::int32_t x, std::int32_t y, std::int32_t z,
                                std::vector<Reservation>& busy) const {
+  const std::size_t col = airspace_->column(x, y);
   const auto& list = by_set_[airspace_->zone_set(col)];
-  if (list.empty()) return;
+  if (list.empty() && restrictions_.empty()) return;
   const double ground = airspace_->ground_amsl_m(col);
   for (const std::uint32_t k : list) {
     const TimedZone& t = zones_[k];
@@ -78,36 +111,55 @@ void TimedZoneOverlay::blocked(std::size_t col, std::int32_t z,
       busy.push_back(Reservation{b.begin, b.end, -static_cast<std::int64_t>(t.zone->id)});
     }
   }
+  // Owner tags are informational; restrictions get ids below every zone's.
+  constexpr std::int64_t kRestrictionOwnerBase = -(std::int64_t{1} << 32);
+  for (const TimedRestriction& r : restrictions_) {
+    if (!r.restriction->covers(x, y) || !r.restriction->layers(ground).contains(z)) continue;
+    busy.push_back(
+        Reservation{r.blocked.begin, r.blocked.end, kRestrictionOwnerBase - r.restriction->id()});
+  }
 }
 
-const airspace::Zone* TimedZoneOverlay::blocking_throughout(std::size_t col, std::int32_t z,
-                                                            Millis from, Millis to) const {
+std::string TimedZoneOverlay::blocking_throughout(std::int32_t x, std::int32_t y, std::int32_t z,
+                                                  Millis from, Millis to) const {
+  const std::size_t col = airspace_->column(x, y);
   const auto& list = by_set_[airspace_->zone_set(col)];
   const double ground = airspace_->ground_amsl_m(col);
   for (const std::uint32_t k : list) {
     const TimedZone& t = zones_[k];
     if (!zone_layers(*t.zone, ground).contains(z)) continue;
     for (const SafeInterval& b : t.blocked) {
-      if (b.begin <= from && to < b.end) return t.zone;
+      if (b.begin <= from && to < b.end) return zone_text(*t.zone);
     }
   }
-  return nullptr;
+  for (const TimedRestriction& r : restrictions_) {
+    if (!r.restriction->covers(x, y) || !r.restriction->layers(ground).contains(z)) continue;
+    if (r.blocked.begin <= from && to < r.blocked.end) return r.restriction->describe();
+  }
+  return {};
 }
 
-LayerBand TimedZoneOverlay::cut(std::size_t col, LayerBand band) const {
+LayerBand TimedZoneOverlay::cut(std::int32_t x, std::int32_t y, LayerBand band) const {
+  const std::size_t col = airspace_->column(x, y);
   const auto& list = by_set_[airspace_->zone_set(col)];
-  if (list.empty() || band.empty()) return band;
+  if ((list.empty() && restrictions_.empty()) || band.empty()) return band;
   const double ground = airspace_->ground_amsl_m(col);
-  for (const std::uint32_t k : list) {
-    const TimedZone& t = zones_[k];
-    if (t.blocked.empty() || t.blocked.front().begin >= to_) continue;  // inactive until the end
-    const LayerBand zl = zone_layers(*t.zone, ground);
-    if (zl.hi <= band.lo || zl.lo >= band.hi) continue;
+  auto remove = [&](LayerBand zl) {
+    if (zl.hi <= band.lo || zl.lo >= band.hi) return;
     if (zl.lo <= band.lo) {
       band.lo = zl.hi;
     } else {
       band.hi = zl.lo;
     }
+  };
+  for (const std::uint32_t k : list) {
+    const TimedZone& t = zones_[k];
+    if (t.blocked.empty() || t.blocked.front().begin >= to_) continue;  // inactive until the end
+    remove(zone_layers(*t.zone, ground));
+  }
+  for (const TimedRestriction& r : restrictions_) {
+    if (r.blocked.begin >= to_ || r.blocked.end <= from_ || !r.restriction->covers(x, y)) continue;
+    remove(r.restriction->layers(ground));
   }
   if (band.hi < band.lo) band.hi = band.lo;
   return band;
@@ -117,8 +169,7 @@ void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
                                        std::vector<SafeInterval>& out) const {
   out.clear();
   if (!table_->contains(v)) return;
-  const std::size_t col = airspace_->column(v.x, v.y);
-  if (overlay_->empty() || !overlay_->column_has_zones(col)) {
+  if (overlay_->empty() || !overlay_->column_has_zones(v.x, v.y)) {
     table_->safe_intervals(v, horizon, out);
     return;
   }
@@ -126,7 +177,7 @@ void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
   const auto held = table_->reservations(v);
   busy_.assign(held.begin(), held.end());
   const std::size_t n_table = busy_.size();
-  overlay_->blocked(col, v.z, busy_);
+  overlay_->blocked(v.x, v.y, v.z, busy_);
   if (busy_.size() == n_table) {
     table_->safe_intervals(v, horizon, out);
     return;

@@ -121,7 +121,9 @@ struct MissionEvent {
 struct RestrictionSpec {
   std::int64_t id = 0;  ///< assigned by the dispatcher
   std::string name;
-  std::string kind = "temporary";  ///< free text: "temporary", "emergency", "event", ...
+  /// A zone kind of the map: "temporary" (default), "prohibited", "restricted",
+  /// "airport_protection", "border_band". Classes that must avoid that kind avoid it.
+  std::string kind = "temporary";
   std::vector<std::array<double, 2>> ring_lonlat;  ///< WGS 84 [lon, lat], >= 3 distinct points
   double floor_m = 0.0;
   double ceiling_m = 1.0e4;

@@ -1,6 +1,6 @@
 // The airspace planner: one 4D trajectory for one vehicle class between two ground pads on a
 // real map, against the reservations of accepted flights, the class's static airspace view and
-// the zones active only part of the time. Coarse to fine: a route over 8x8-column blocks
+// the zones active only part of the time and the run-time restrictions (restriction.hpp). Coarse to fine: a route over 8x8-column blocks
 // (block_graph.hpp), a 2D column route near it (column_route.hpp), a corridor around that
 // (corridor.hpp), an exact 2D heuristic and a climb-aware guide inside it
 // (corridor_heuristic.hpp), SIPP inside the corridor (search/sipp.hpp), then smoothing
@@ -26,6 +26,8 @@
 
 namespace skylane::plan {
 
+class RestrictionSet;
+
 /// A take-off or landing pad: a ground point in the map's working frame (metres). The pad sits on
 /// the ground of its column unless alt_amsl_m says otherwise (a rooftop pad, metres AMSL).
 struct PadPoint {
@@ -44,6 +46,12 @@ struct PlanRequest {
   std::optional<traj::Millis> arrival_deadline;     ///< landed by then, if set
   traj::Millis goal_dwell{60'000};  ///< time on the landing pad after touch-down (reserved)
   std::int64_t trajectory_id = 0;   ///< owner id of the result's reservations
+  /// Run-time restrictions to respect (optional; must outlive the plan() call and be bound to
+  /// the planner's airspace or to none). They act like timed zones: blocked over their exact
+  /// active window on the voxels they cover, cut from the 2D detour route while active in the
+  /// query horizon, and a pad they block throughout the window gives kStartBlocked /
+  /// kGoalBlocked naming them. Restrictions whose kind the class may enter are ignored.
+  const RestrictionSet* restrictions = nullptr;
 };
 
 /// Which constraint made a request infeasible (Outcome::kNoRoute).
@@ -53,7 +61,9 @@ enum class NoRouteReason {
   kStartBlocked,      ///< no room to climb from the pad, or the pad is reserved / in a timed
                       ///< zone throughout the departure window
   kGoalInZone,        ///< the goal pad lies in an always-active zone the class may not enter
-  kGoalBlocked,       ///< no room to descend to the pad, or it is never free for the dwell
+  kGoalBlocked,       ///< no room to descend to the pad, or it is never free for the dwell,
+                      ///< or it is in a timed zone / restriction from the departure until the
+                      ///< arrival deadline (or for ever)
   kGoalUnreachable,   ///< no route, whatever the timing
   kWindowTooTight,    ///< a route exists if take-off could be later than latest_departure
   kDeadlineTooTight,  ///< a route exists, but not landing by arrival_deadline
@@ -137,7 +147,8 @@ class AirspacePlanner {
   /// Plans one flight against `table` (same dimensions as the map; may be empty).
   /// Bad requests are errors: PLAN_POINT_INVALID (NaN / infinite coordinate, pad below ground,
   /// same start and goal column), PLAN_POINT_OUTSIDE_MAP, PLAN_WINDOW_INVALID (inverted window,
-  /// deadline before it, negative dwell), SIPP_TABLE_MISMATCH. Infeasibility, budget and
+  /// deadline before it, negative dwell), SIPP_TABLE_MISMATCH, RESTRICTION_MAP_MISMATCH
+  /// (request.restrictions bound to another airspace). Infeasibility, budget and
   /// cancellation are outcomes. A no-route answer from a corridor is final only after the widest
   /// corridor; START_/GOAL_ reasons and a 2D route search that finds nothing are proofs over the
   /// whole map. Typical cost: see bench/plan_bench.cpp.
