@@ -24,9 +24,11 @@ using search::Millis;
 using search::Outcome;
 using search::Voxel;
 
-/// Expansion cap of the map-wide detour search around timed zones and restrictions (memory is
-/// O(generated columns), a few tens of bytes each).
-constexpr std::uint64_t kDetourBudget = 1'000'000;
+/// Expansion cap of the map-wide detour search around timed zones and restrictions: enough for
+/// a pocket of ~10 km x 10 km of 20 m columns behind a wall (memory is O(generated columns), a
+/// few tens of bytes each); past it SIPP still gets the unrestricted route and widens its
+/// corridor.
+constexpr std::uint64_t kDetourBudget = 250'000;
 
 double ms_since(search::Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(search::Clock::now() - t0).count();
