@@ -5,7 +5,10 @@
 // Reported as counters: p50 / p99 / max plan time over --skylane_queries departures spread over
 // an hour in the middle of the traffic, expansions and expansions per path cell, reservation
 // table memory per accepted flight, set-up time, and the independent conflict checker's verdict
-// over all accepted flights (the benchmark fails if it finds any conflict).
+// over all accepted flights (the benchmark fails if it finds any conflict). BM_PlanRestricted:
+// the same query with no traffic against a 5 km x 5 km run-time restriction (restriction.hpp)
+// centred on the middle waypoint of the unrestricted flight, open-ended: rasterising it, planning around it, and
+// restriction_affects on the unrestricted plan.
 // Flags: --skylane_queries=N (default 100), --skylane_max_flights=N (default 1000: larger
 // traffic is skipped with a message unless allowed; 10,000 flights need ~20 GB of table with
 // the current ReservationTable), --skylane_map=PATH. Timings never gate CI.
@@ -24,7 +27,9 @@
 
 #include "skylane/airspace/airspace_file.hpp"
 #include "skylane/conflict/conflict_checker.hpp"
+#include "skylane/geo/geo_frame.hpp"
 #include "skylane/plan/airspace_planner.hpp"
+#include "skylane/plan/restriction.hpp"
 #include "skylane/vehicle/builtin_classes.hpp"
 
 namespace skylane::plan {
@@ -257,6 +262,101 @@ BENCHMARK(BM_PlanCorridor)
     ->Arg(10000)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
+
+void BM_PlanRestricted(benchmark::State& state) {
+  World& w = world();
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return;
+  }
+  const airspace::Airspace& map = *w.map;
+  const AirspacePlanner& planner = w.planners[w.longrange];
+  const search::ReservationTable table(map.nx(), map.ny(), map.info().nz);
+  auto frame = geo::GeoFrame::create(map.info().crs);
+  if (!frame) {
+    state.SkipWithError(frame.error().to_string().c_str());
+    return;
+  }
+  PlanRequest r;
+  r.from = {w.from->x_m, w.from->y_m, {}};
+  r.to = {w.to->x_m, w.to->y_m, {}};
+  r.trajectory_id = 1;
+  const auto free_plan = planner.plan(r, table);
+  if (!free_plan || free_plan->outcome != search::Outcome::kFound) {
+    state.SkipWithError("the unrestricted plan failed");
+    return;
+  }
+  // Centred on the waypoint of the unrestricted plan nearest its middle in time.
+  const auto& pts = free_plan->trajectory.points;
+  const traj::Millis mid = pts.front().t + (pts.back().t - pts.front().t) / 2;
+  const auto near = std::min_element(pts.begin(), pts.end(), [&](const auto& a, const auto& b) {
+    return std::abs((a.t - mid).count()) < std::abs((b.t - mid).count());
+  });
+  const double cx = near->x_m;
+  const double cy = near->y_m;
+  Restriction spec;
+  spec.id = 1;
+  spec.name = "bench 5 km square";
+  for (const auto& [dx, dy] : {std::pair{-1.0, -1.0}, {1.0, -1.0}, {1.0, 1.0}, {-1.0, 1.0}}) {
+    const auto ll = frame->to_lonlat({cx + dx * 2'500.0, cy + dy * 2'500.0});
+    spec.ring_lonlat.push_back({ll->lon_deg, ll->lat_deg});
+  }
+  std::vector<double> ms;
+  std::vector<double> add_ms;
+  std::vector<double> affects_ms;
+  double detour_m = 0.0;
+  std::size_t found = 0;
+  std::size_t affected = 0;
+  PlanStats last;
+  RestrictionSet set(map);
+  for (auto _ : state) {
+    for (std::size_t q = 0; q < g_queries; ++q) {
+      set = RestrictionSet(map);
+      const auto a0 = std::chrono::steady_clock::now();
+      if (auto added = set.add(spec); !added) {
+        state.SkipWithError(added.error().to_string().c_str());
+        return;
+      }
+      add_ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a0).count());
+      const auto f0 = std::chrono::steady_clock::now();
+      const auto hit = restriction_affects(*set.find(1), free_plan->trajectory, map);
+      affects_ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - f0).count());
+      affected += hit && *hit ? 1 : 0;
+      r.restrictions = &set;
+      const auto p = planner.plan(r, table);
+      if (!p) {
+        state.SkipWithError(p.error().to_string().c_str());
+        return;
+      }
+      ms.push_back(p->stats.plan_ms);
+      last = p->stats;
+      if (p->outcome == search::Outcome::kFound) {
+        ++found;
+        detour_m = p->distance_m - free_plan->distance_m;
+      }
+    }
+  }
+  state.counters["queries"] = static_cast<double>(ms.size());
+  state.counters["found"] = static_cast<double>(found);
+  state.counters["affected"] = static_cast<double>(affected);
+  state.counters["covered_columns"] = static_cast<double>(set.find(1)->covered_columns());
+  state.counters["add_ms_p50"] = percentile(add_ms, 0.50);
+  state.counters["affects_ms_p50"] = percentile(affects_ms, 0.50);
+  state.counters["p50_ms"] = percentile(ms, 0.50);
+  state.counters["p99_ms"] = percentile(ms, 0.99);
+  state.counters["free_ms"] = free_plan->stats.plan_ms;
+  state.counters["detour_m"] = detour_m;
+  state.counters["route_ms"] = last.route_ms;
+  state.counters["heuristic_ms"] = last.heuristic_ms;
+  state.counters["sipp_ms"] = last.sipp_ms;
+  state.counters["smooth_ms"] = last.smooth_ms;
+  state.counters["expansions"] = static_cast<double>(last.expansions);
+  state.counters["route_expansions"] = static_cast<double>(last.route_expansions);
+  state.counters["attempts"] = last.attempts;
+}
+BENCHMARK(BM_PlanRestricted)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace skylane::plan

@@ -278,37 +278,47 @@ Result<bool> restriction_affects(const RasterisedRestriction& restriction,
     const double layer = std::floor((z_m - info.altitude_min_amsl_m) / info.cell_z_m);
     return layer >= band.lo && layer < band.hi;
   };
-  // [t_a, t_b] overlaps [from, to).
+  // Closed [t_a, t_b] overlaps half-open [from, to).
   auto overlaps = [&](double t_a, double t_b) {
     return t_a < static_cast<double>(spec.active_to.count()) &&
            t_b >= static_cast<double>(spec.active_from.count());
   };
-  const double half_xy = info.cell_xy_m / 2.0;
-  const double half_z = info.cell_z_m / 2.0;
-  if (pts.size() == 1) {
-    const auto t = static_cast<double>(pts[0].t.count());
-    return inside(pts[0].x_m, pts[0].y_m, pts[0].z_m) && overlaps(t, t);
-  }
-  for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+  // Each segment is cut where it crosses a column or layer boundary; every piece lies in one
+  // voxel (its midpoint tells which) during one closed time range, so the test is exact.
+  std::vector<double> cuts;
+  auto add_cuts = [&](double a, double b, double origin, double step) {
+    if (a == b) return;
+    const double lo = std::min(a, b);
+    const double hi = std::max(a, b);
+    for (double k = std::floor((lo - origin) / step) + 1.0; origin + k * step < hi; k += 1.0) {
+      cuts.push_back((origin + k * step - a) / (b - a));
+    }
+  };
+  const std::size_t segments = std::max<std::size_t>(1, pts.size() - 1);
+  for (std::size_t i = 0; i < segments; ++i) {
     const auto& a = pts[i];
-    const auto& b = pts[i + 1];
+    const auto& b = pts[std::min(i + 1, pts.size() - 1)];
     const auto ta = static_cast<double>(a.t.count());
     const auto tb = static_cast<double>(b.t.count());
     if (!overlaps(ta, tb)) continue;
-    const double len_xy = std::hypot(b.x_m - a.x_m, b.y_m - a.y_m);
-    const double len_z = std::abs(b.z_m - a.z_m);
-    const auto n = static_cast<std::int64_t>(
-        std::max({1.0, std::ceil(len_xy / half_xy), std::ceil(len_z / half_z)}));
-    bool prev_in = inside(a.x_m, a.y_m, a.z_m);
-    double prev_t = ta;
-    for (std::int64_t k = 1; k <= n; ++k) {
-      const double s = static_cast<double>(k) / static_cast<double>(n);
-      const double t = ta + s * (tb - ta);
-      const bool in = inside(a.x_m + s * (b.x_m - a.x_m), a.y_m + s * (b.y_m - a.y_m),
-                             a.z_m + s * (b.z_m - a.z_m));
-      if ((in || prev_in) && overlaps(prev_t, t)) return true;
-      prev_in = in;
-      prev_t = t;
+    cuts.assign({0.0, 1.0});
+    add_cuts(a.x_m, b.x_m, info.origin_x_m, info.cell_xy_m);
+    add_cuts(a.y_m, b.y_m, info.origin_y_m, info.cell_xy_m);
+    add_cuts(a.z_m, b.z_m, info.altitude_min_amsl_m, info.cell_z_m);
+    std::sort(cuts.begin(), cuts.end());
+    for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+      const double s0 = cuts[k];
+      const double s1 = cuts[k + 1];
+      // A single point where the segment crosses a column corner (x and y cuts coincide) touches
+      // the diagonal neighbours only at that corner: not inside them (SIPP's diagonal moves
+      // touch such corners too).
+      if (s1 - s0 < 1e-12) continue;
+      const double m = (s0 + s1) / 2.0;
+      if (!overlaps(ta + s0 * (tb - ta), ta + s1 * (tb - ta))) continue;
+      if (inside(a.x_m + m * (b.x_m - a.x_m), a.y_m + m * (b.y_m - a.y_m),
+                 a.z_m + m * (b.z_m - a.z_m))) {
+        return true;
+      }
     }
   }
   return false;

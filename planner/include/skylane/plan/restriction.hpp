@@ -141,14 +141,16 @@ class RestrictionSet {
   std::vector<Entry> entries_;
 };
 
-/// True iff the trajectory may be inside `restriction` while it is active: the trajectory is
-/// sampled along every segment at most half a cell apart horizontally and half a layer
-/// vertically (times interpolated); a piece between consecutive samples counts when one of its
-/// ends lies in a covered column within the blocked layers and its time span [t_a, t_b]
-/// overlaps the active window [active_from, active_to). Conservative by at most one sampling
-/// piece (a long hover counts over its whole duration). Points outside the map are outside.
-/// Errors: TRAJECTORY_INVALID (no waypoint, NaN coordinate, decreasing time),
-/// RESTRICTION_MAP_MISMATCH (`airspace` is not the restriction's). O(samples).
+/// True iff some point of the trajectory lies in a covered column, within the blocked layers
+/// over it, at a time in the active window [active_from, active_to). Exact for the piecewise-
+/// linear flight: every segment is cut where it crosses a column or layer boundary (finer than
+/// sampling at half a cell), and each piece, which stays in one voxel, counts when its closed
+/// time range [t_a, t_b] (times interpolated) meets the window; a hover counts over its whole
+/// duration. Columns are half-open ([x0, x0 + cell)); a segment crossing exactly through a
+/// column corner is not inside the two diagonal neighbours it touches only there (SIPP's
+/// diagonal moves do the same). Points outside the map are outside. Errors: TRAJECTORY_INVALID (no waypoint, NaN
+/// coordinate, decreasing time), RESTRICTION_MAP_MISMATCH (`airspace` is not the
+/// restriction's). O(columns and layers crossed).
 [[nodiscard]] Result<bool> restriction_affects(const RasterisedRestriction& restriction,
                                                const traj::Trajectory4D& trajectory,
                                                const airspace::Airspace& airspace);
