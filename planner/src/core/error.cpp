@@ -129,10 +129,13 @@ constexpr std::array kCatalogue = {
         "the departure window is inverted, the deadline precedes it or the dwell is negative"},
     ErrorSpec{"PLAN_OPTIONS_INVALID", C::kInvalidArgument, ec::kUsage,
               "a planner option (corridor width, weight, horizon) is out of range"},
+    // Deprecated, no longer emitted: VEHICLE_CLASS_NOT_FOUND and VERTIPORT_NOT_FOUND above
+    // replace them (kept because the catalogue is append-only).
     ErrorSpec{"VEHICLE_CLASS_UNKNOWN", C::kNotFound, ec::kUsage,
-              "no vehicle class of that name is known"},
+              "no vehicle class of that name is known (deprecated: VEHICLE_CLASS_NOT_FOUND)"},
     ErrorSpec{"VERTIPORT_UNKNOWN", C::kNotFound, ec::kUsage,
-              "the map has no vertiport of that name"},
+              "the map has no vertiport of that name (deprecated: VERTIPORT_NOT_FOUND)"},
+
 };
 
 }  // namespace
