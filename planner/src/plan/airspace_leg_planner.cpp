@@ -59,11 +59,13 @@ vehicle::FlightProfile flown_profile(const traj::Trajectory4D& trajectory, traj:
       f.hover_s += dt_s;
       continue;
     }
-    // SIPP flies a move in max(horizontal, vertical) time; anything beyond is flown slower.
-    const double needed_s =
-        std::max(h / m.cruise_speed_mps,
-                 dz > 0 ? dz / m.climb_rate_mps : (dz < 0 ? -dz / m.descent_rate_mps : 0.0));
-    const double slow_s = dt_s - needed_s;
+    // The energy model charges the piece's horizontal and vertical times in sequence; only time
+    // beyond their sum is unaccounted for (a shortcut flown slower than the grid moves it
+    // replaced, whose times it keeps).
+    const double charged_s =
+        h / m.cruise_speed_mps +
+        (dz > 0 ? dz / m.climb_rate_mps : (dz < 0 ? -dz / m.descent_rate_mps : 0.0));
+    const double slow_s = dt_s - charged_s;
     if (slow_s > 1e-3) f.horizontal_m += slow_s * m.cruise_speed_mps;
   }
   return f;

@@ -74,12 +74,14 @@ class AirspaceLegPlanner {
 /// The profile vehicle::energy_wh is evaluated on, measured on `trajectory` between take-off and
 /// touch-down (waits on the pads before and after are on the ground and cost nothing):
 /// horizontal_m = horizontal length, plus cruise_speed x the time a moving piece takes beyond
-/// what the class needs to fly it (smoothing keeps the grid path's times, so shortcuts are flown
-/// slower than cruise: charged as cruise, an upper bound of slow flight for a multirotor whose
-/// cruise power exceeds its hover power and what a wing-borne class spends going round);
+/// its horizontal time at cruise speed plus its vertical time at the climb or descent rate (the
+/// times the energy model charges, in sequence): smoothing keeps the grid path's times, so a
+/// shortcut may be flown slower than the moves it replaced; that time is charged as cruise, an
+/// upper bound of slow flight for a multirotor whose cruise power exceeds its hover power and
+/// what a wing-borne class spends going round;
 /// climb_m / descent_m = sums of the rises and falls; hover_s = time spent in the air without
-/// moving, plus takeoff_landing_hover_s. The energy model charges climb and cruise time in
-/// sequence while SIPP flies them at once: conservative. O(points).
+/// moving, plus takeoff_landing_hover_s. Charging climb and cruise in sequence while SIPP flies
+/// them at once is conservative. O(points).
 [[nodiscard]] vehicle::FlightProfile flown_profile(const traj::Trajectory4D& trajectory,
                                                    traj::Millis takeoff, traj::Millis touchdown,
                                                    const vehicle::VehicleClass& vehicle,
