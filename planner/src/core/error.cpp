@@ -136,6 +136,9 @@ constexpr std::array kCatalogue = {
     ErrorSpec{"VERTIPORT_UNKNOWN", C::kNotFound, ec::kUsage,
               "the map has no vertiport of that name (deprecated: VERTIPORT_NOT_FOUND)"},
 
+    // Multi-leg missions in 4D (issue 4, `skylane plan --from-vertiport --to-vertiport`).
+    ErrorSpec{"PAYLOAD_ABOVE_CLASS_LIMIT", C::kInvalidArgument, ec::kUsage,
+              "the payload exceeds the vehicle class's max_payload_kg (or every class's)"},
 };
 
 }  // namespace
