@@ -1,10 +1,10 @@
 // Vertiport network and multi-leg routing on the default Shenzhen-Boluo map, per vehicle class
 // of the shipped catalogue (each at its max payload): graph size and build time (with and
 // without building the class's vehicle view), route search and whole-mission latency
-// Huaqiangbei -> Boluo. Missions use the straight-line LegPlanner stand-in; the 4D-planned
-// figures (AirspacePlanner with 0 and 1,000 accepted flights) come when that planner is wired
-// in. Needs ${SKYLANE_BINARY_DIR}/shenzhen-boluo.skya (ctest fixture default_map, or
-// `skylane map build`); --skylane_map=PATH overrides. Timings never gate CI.
+// Huaqiangbei -> Boluo. Missions here use the straight-line LegPlanner stand-in; with every leg
+// planned in 4D (0 and 1,000 accepted flights) see bench/mission_bench.cpp. Needs
+// ${SKYLANE_BINARY_DIR}/shenzhen-boluo.skya (ctest fixture default_map, or `skylane map build`);
+// --skylane_map=PATH overrides. Timings never gate CI.
 #include <cstring>
 #include <map>
 #include <memory>

@@ -30,7 +30,7 @@
 #include "skylane/geo/geo_frame.hpp"
 #include "skylane/plan/airspace_planner.hpp"
 #include "skylane/plan/restriction.hpp"
-#include "skylane/vehicle/builtin_classes.hpp"
+#include "skylane/vehicle/vehicle_catalogue.hpp"
 
 namespace skylane::plan {
 namespace {
@@ -52,7 +52,9 @@ double rss_mb() {
 struct World {
   std::string error;
   std::unique_ptr<airspace::Airspace> map;
-  std::vector<AirspacePlanner> planners;  // builtin_vehicle_classes() order
+  vehicle::VehicleCatalogue catalogue;    // the shipped one
+  std::vector<AirspacePlanner> planners;  // catalogue order, envelope <= 64 m
+  traj::SeparationEnvelope max_env{0.0, 0.0, milliseconds{0}};
   std::size_t longrange = 0;
   std::vector<const airspace::Vertiport*> usable;  // vertiports outside every zone
   const airspace::Vertiport* from = nullptr;
@@ -68,7 +70,21 @@ World& world() {
       return out;
     }
     out.map = std::make_unique<airspace::Airspace>(std::move(*a));
-    for (const auto& vc : vehicle::builtin_vehicle_classes()) {
+    auto cat = vehicle::load_vehicle_catalogue(vehicle::default_catalogue_path());
+    if (!cat) {
+      out.error = cat.error().to_string();
+      return out;
+    }
+    out.catalogue = std::move(*cat);
+    for (const auto& entry : out.catalogue.entries()) {
+      const vehicle::VehicleClass& vc = entry.vehicle;
+      // Traffic and the query use the classes whose envelope is at most 64 m / 15 m (evtol218's
+      // 150 m would sweep each reservation over ~10x the voxels). The table is swept with the
+      // largest envelope of those classes (max_env).
+      if (vc.separation.horizontal_m > 64.0) continue;
+      out.max_env.horizontal_m = std::max(out.max_env.horizontal_m, vc.separation.horizontal_m);
+      out.max_env.vertical_m = std::max(out.max_env.vertical_m, vc.separation.vertical_m);
+      out.max_env.time_buffer = std::max(out.max_env.time_buffer, vc.separation.time_buffer);
       auto p = AirspacePlanner::create(*out.map, vc);
       if (!p) {
         out.error = p.error().to_string();
@@ -125,7 +141,7 @@ Traffic& traffic(std::int64_t n) {
   std::uniform_int_distribution<std::size_t> pick_class(0, w.planners.size() - 1);
   std::uniform_int_distribution<std::int64_t> depart(0, t.window.count());
   std::uniform_int_distribution<std::int32_t> jitter(-3, 3);
-  const auto max_env = vehicle::max_separation();
+  const auto max_env = w.max_env;
   for (std::int64_t i = 0; i < n; ++i) {
     const auto* a = w.usable[pick(rng)];
     const auto* b = w.usable[pick(rng)];

@@ -321,6 +321,30 @@ TEST(MissionRouter, EveryCandidateFailingIsLegPlanningFailed) {
   EXPECT_NE(plan->reason.find("R2 relay"), std::string::npos) << plan->reason;
 }
 
+TEST(MissionRouter, SearchesAgainWithTheLegsAsPlannedIn4D) {
+  const auto a = testing::synthetic_airspace();
+  const auto net = build(a);
+  RouterOptions opt;
+  opt.max_candidates = 1;  // the only candidate uses A hub -> R1 relay
+  auto plan =
+      plan_mission(net, request(), faulty({{"A hub", "R1 relay"}}), always_free_pads(), opt);
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_EQ(plan->outcome, search::Outcome::kFound) << plan->reason;
+  EXPECT_EQ(plan->replans, 1u);
+  EXPECT_EQ(plan->candidate, 1u);
+  ASSERT_EQ(plan->failures.size(), 1u);
+  expect_energy_bookkeeping(*plan, flycart());
+  for (const MissionLeg& l : plan->legs) {
+    EXPECT_FALSE(l.from_name == "A hub" && l.to_name == "R1 relay");
+  }
+  // Without replanning the single candidate's failure is final.
+  opt.max_replans = 0;
+  plan = plan_mission(net, request(), faulty({{"A hub", "R1 relay"}}), always_free_pads(), opt);
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  EXPECT_EQ(plan->failure, RouteFailure::kLegPlanningFailed);
+  EXPECT_EQ(plan->replans, 0u);
+}
+
 TEST(MissionRouter, LegPlannerErrorsPropagate) {
   const auto a = testing::synthetic_airspace();
   const auto net = build(a);

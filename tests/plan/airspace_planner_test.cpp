@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "skylane/conflict/conflict_checker.hpp"
-#include "skylane/vehicle/builtin_classes.hpp"
+#include "skylane/vehicle/vehicle_catalogue.hpp"
 
 namespace skylane::plan {
 namespace {
@@ -81,7 +81,17 @@ PadPoint pad(const airspace::Airspace& a, std::int32_t x, std::int32_t y) {
   return PadPoint{g.center_x_m(x), g.center_y_m(y), std::nullopt};
 }
 
-vehicle::VehicleClass ark40() { return *vehicle::find_vehicle_class("ark40"); }
+/// The shipped catalogue (planner/data/vehicle_catalogue.toml).
+const vehicle::VehicleCatalogue& catalogue() {
+  static const vehicle::VehicleCatalogue cat = [] {
+    auto c = vehicle::load_vehicle_catalogue(vehicle::default_catalogue_path());
+    EXPECT_TRUE(c) << c.error().to_string();
+    return c ? std::move(*c) : vehicle::VehicleCatalogue();
+  }();
+  return cat;
+}
+
+vehicle::VehicleClass ark40() { return *catalogue().find("ark40"); }
 
 PlannerOptions options() {
   PlannerOptions o;
@@ -232,7 +242,7 @@ TEST(AirspacePlanner, PlansAgainstReservationsAreSeparated) {
   auto planner = AirspacePlanner::create(a, ark40(), options());
   ASSERT_TRUE(planner.has_value());
   auto table = empty_table(a);
-  const auto env = vehicle::max_separation();
+  const auto env = catalogue().max_separation();
   std::vector<traj::Trajectory4D> accepted;
   // Crossing flights, all departing at once: each must wait or go around the others.
   const std::int32_t ends[][4] = {{5, 25, 75, 25}, {40, 2, 40, 48}, {5, 5, 75, 45},
@@ -305,7 +315,7 @@ TEST(AirspacePlanner, StartBlockedByATimedZoneOrReservationsOrNoRoomToClimb) {
 
   // A rooftop pad above the class ceiling: nowhere to climb to.
   auto r3 = request(a, 20, 20, 40, 40);
-  r3.from.alt_amsl_m = 150.0;
+  r3.from.alt_amsl_m = ark40().limits.ceiling_agl_m + 30.0;  // flat ground at 0 m, map to 350 m
   p = planner->plan(r3, table);
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->reason, NoRouteReason::kStartBlocked) << p->reason_text;
@@ -455,10 +465,7 @@ TEST(AirspacePlanner, BadRequestsAreErrors) {
   const search::ReservationTable wrong(10, 10, 10);
   EXPECT_EQ(reason_of(planner->plan(good, wrong)), "SIPP_TABLE_MISMATCH");
 
-  auto unknown = vehicle::find_vehicle_class("jumbo-jet");
-  ASSERT_FALSE(unknown.has_value());
-  EXPECT_EQ(unknown.error().reason, "VEHICLE_CLASS_UNKNOWN");
-  EXPECT_EQ(unknown.error().exit_code(), exit_code::kUsage);
+  EXPECT_EQ(catalogue().find("jumbo-jet"), nullptr);
 
   PlannerOptions bad = options();
   bad.corridor_half_width = 0;

@@ -2,6 +2,7 @@
 // Huaqiangbei -> Boluo, 50 missions between random vertiports planned one after another and
 // reserved (pairwise conflict-free by the independent checker), real zones at vertiports, the
 // JSON / GeoJSON output and the `skylane plan` binary.
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -14,7 +15,7 @@
 #include "skylane/conflict/conflict_checker.hpp"
 #include "skylane/plan/airspace_planner.hpp"
 #include "skylane/plan/plan_report.hpp"
-#include "skylane/vehicle/builtin_classes.hpp"
+#include "skylane/vehicle/vehicle_catalogue.hpp"
 
 namespace skylane::plan {
 namespace {
@@ -62,6 +63,16 @@ class DefaultMapPlan : public ::testing::Test {
 };
 airspace::Airspace* DefaultMapPlan::map_ = nullptr;
 
+/// The shipped catalogue (planner/data/vehicle_catalogue.toml).
+const vehicle::VehicleCatalogue& catalogue() {
+  static const vehicle::VehicleCatalogue cat = [] {
+    auto c = vehicle::load_vehicle_catalogue(vehicle::default_catalogue_path());
+    EXPECT_TRUE(c) << c.error().to_string();
+    return c ? std::move(*c) : vehicle::VehicleCatalogue();
+  }();
+  return cat;
+}
+
 PlannerOptions options() {
   PlannerOptions o;
   o.epoch_unix_s = kEpoch;
@@ -70,7 +81,8 @@ PlannerOptions options() {
 
 TEST_F(DefaultMapPlan, HuaqiangbeiToBoluoIsFoundForEveryClass) {
   const search::ReservationTable table(map_->nx(), map_->ny(), map_->info().nz);
-  for (const auto& vc : vehicle::builtin_vehicle_classes()) {
+  for (const auto& entry : catalogue().entries()) {
+    const vehicle::VehicleClass& vc = entry.vehicle;
     auto planner = AirspacePlanner::create(*map_, vc, options());
     ASSERT_TRUE(planner.has_value()) << planner.error().to_string();
     PlanRequest r;
@@ -101,11 +113,20 @@ TEST_F(DefaultMapPlan, FiftyMissionsBetweenRandomVertiportsAreConflictFree) {
   }
   ASSERT_GE(usable.size(), 10u);
   std::vector<AirspacePlanner> planners;
-  for (const auto& vc : vehicle::builtin_vehicle_classes()) {
-    planners.push_back(std::move(*AirspacePlanner::create(*map_, vc, options())));
+  // Every class but those with a horizontal envelope above 64 m (evtol218's 150 m would sweep
+  // each reservation over ~10x the voxels: gigabytes for this test). The table is swept with
+  // the largest envelope of the classes that plan against it.
+  traj::SeparationEnvelope max_env{0.0, 0.0, milliseconds{0}};
+  for (const auto& entry : catalogue().entries()) {
+    const auto& sep = entry.vehicle.separation;
+    if (sep.horizontal_m > 64.0) continue;
+    planners.push_back(std::move(*AirspacePlanner::create(*map_, entry.vehicle, options())));
+    max_env.horizontal_m = std::max(max_env.horizontal_m, sep.horizontal_m);
+    max_env.vertical_m = std::max(max_env.vertical_m, sep.vertical_m);
+    max_env.time_buffer = std::max(max_env.time_buffer, sep.time_buffer);
   }
+  ASSERT_GE(planners.size(), 4u);
   search::ReservationTable table(map_->nx(), map_->ny(), map_->info().nz);
-  const auto max_env = vehicle::max_separation();
   std::mt19937_64 rng(2026);
   std::uniform_int_distribution<std::size_t> pick(0, usable.size() - 1);
   std::uniform_int_distribution<std::size_t> pick_class(0, planners.size() - 1);
@@ -147,7 +168,7 @@ TEST_F(DefaultMapPlan, FiftyMissionsBetweenRandomVertiportsAreConflictFree) {
 TEST_F(DefaultMapPlan, DocksInsideAirportProtectionZonesAreRefused) {
   // Futian CBD dock lies in the Shek Kong (VHSK) protection zone of the map.
   const search::ReservationTable table(map_->nx(), map_->ny(), map_->info().nz);
-  auto planner = AirspacePlanner::create(*map_, *vehicle::find_vehicle_class("meituan"), options());
+  auto planner = AirspacePlanner::create(*map_, *catalogue().find("meituan"), options());
   ASSERT_TRUE(planner.has_value());
   PlanRequest r;
   r.from = pad(vertiport("Futian CBD dock"));
@@ -210,10 +231,10 @@ TEST_F(DefaultMapPlan, JsonAndGeoJsonCarryTheDocumentedFields) {
 
   q.format = PlanQuery::Format::kJson;
   q.to.vertiport = "Nowhere";
-  EXPECT_EQ(run_plan_query(*map_, q).error().reason, "VERTIPORT_UNKNOWN");
+  EXPECT_EQ(run_plan_query(*map_, q).error().reason, "VERTIPORT_NOT_FOUND");
   q.to.vertiport = "Luohu Dongmen dock";
   q.class_name = "glider";
-  EXPECT_EQ(run_plan_query(*map_, q).error().reason, "VEHICLE_CLASS_UNKNOWN");
+  EXPECT_EQ(run_plan_query(*map_, q).error().reason, "VEHICLE_CLASS_NOT_FOUND");
 }
 
 /// Runs the `skylane` binary; returns (exit code, stdout).

@@ -15,10 +15,20 @@
 #include "skylane/geo/geo_frame.hpp"
 #include "skylane/plan/airspace_planner.hpp"
 #include "skylane/plan/restriction.hpp"
-#include "skylane/vehicle/builtin_classes.hpp"
+#include "skylane/vehicle/vehicle_catalogue.hpp"
 
 namespace skylane::plan {
 namespace {
+
+/// The shipped catalogue's ark40 class (planner/data/vehicle_catalogue.toml).
+vehicle::VehicleClass shipped_ark40() {
+  static const vehicle::VehicleClass vc = [] {
+    auto c = vehicle::load_vehicle_catalogue(vehicle::default_catalogue_path());
+    EXPECT_TRUE(c) << c.error().to_string();
+    return c && c->find("ark40") ? *c->find("ark40") : vehicle::VehicleClass{};
+  }();
+  return vc;
+}
 
 using search::Outcome;
 using std::chrono::milliseconds;
@@ -59,7 +69,7 @@ class DefaultMapRestriction : public ::testing::Test {
       ASSERT_TRUE(map_->column_at(v.x_m, v.y_m, x, y));
       if (map_->zone_set_members(map_->zone_set(map_->column(x, y))).empty()) usable.push_back(&v);
     }
-    vc_ = *vehicle::find_vehicle_class("ark40");
+    vc_ = shipped_ark40();
     PlannerOptions o;
     o.epoch_unix_s = kEpoch;
     auto p = AirspacePlanner::create(*map_, vc_, o);

@@ -10,10 +10,20 @@
 #include <gtest/gtest.h>
 
 #include "skylane/plan/airspace_planner.hpp"
-#include "skylane/vehicle/builtin_classes.hpp"
+#include "skylane/vehicle/vehicle_catalogue.hpp"
 
 namespace skylane::plan {
 namespace {
+
+/// The shipped catalogue's ark40 class (planner/data/vehicle_catalogue.toml).
+vehicle::VehicleClass shipped_ark40() {
+  static const vehicle::VehicleClass vc = [] {
+    auto c = vehicle::load_vehicle_catalogue(vehicle::default_catalogue_path());
+    EXPECT_TRUE(c) << c.error().to_string();
+    return c && c->find("ark40") ? *c->find("ark40") : vehicle::VehicleClass{};
+  }();
+  return vc;
+}
 
 using search::Outcome;
 using std::chrono::milliseconds;
@@ -288,7 +298,7 @@ TEST(Restriction, AffectsOnlyTrajectoriesInsideWhileActive) {
 
 TEST(Restriction, PlannerWaitsForTheWindowAndNamesBlockingRestrictions) {
   const auto a = flat_map();
-  const auto vc = *vehicle::find_vehicle_class("ark40");
+  const auto vc = shipped_ark40();
   auto planner = AirspacePlanner::create(a, vc, options());
   ASSERT_TRUE(planner.has_value());
   const search::ReservationTable table(a.nx(), a.ny(), a.info().nz);

@@ -129,10 +129,12 @@ constexpr std::array kCatalogue = {
         "the departure window is inverted, the deadline precedes it or the dwell is negative"},
     ErrorSpec{"PLAN_OPTIONS_INVALID", C::kInvalidArgument, ec::kUsage,
               "a planner option (corridor width, weight, horizon) is out of range"},
+    // Deprecated, no longer emitted: VEHICLE_CLASS_NOT_FOUND and VERTIPORT_NOT_FOUND above
+    // replace them (kept because the catalogue is append-only).
     ErrorSpec{"VEHICLE_CLASS_UNKNOWN", C::kNotFound, ec::kUsage,
-              "no vehicle class of that name is known"},
+              "no vehicle class of that name is known (deprecated: VEHICLE_CLASS_NOT_FOUND)"},
     ErrorSpec{"VERTIPORT_UNKNOWN", C::kNotFound, ec::kUsage,
-              "the map has no vertiport of that name"},
+              "the map has no vertiport of that name (deprecated: VERTIPORT_NOT_FOUND)"},
 
     // Dispatch core (issue 5 §2).
     ErrorSpec{"MISSION_NOT_FOUND", C::kNotFound, ec::kUsage,
@@ -160,6 +162,10 @@ constexpr std::array kCatalogue = {
               "a restriction with that id is already in force"},
     ErrorSpec{"RESTRICTION_MAP_MISMATCH", C::kFailedPrecondition, ec::kSoftware,
               "a restriction or restriction set belongs to another airspace (or to none)"},
+
+    // Multi-leg missions in 4D (issue 4, `skylane plan --from-vertiport --to-vertiport`).
+    ErrorSpec{"PAYLOAD_ABOVE_CLASS_LIMIT", C::kInvalidArgument, ec::kUsage,
+              "the payload exceeds the vehicle class's max_payload_kg (or every class's)"},
 };
 
 }  // namespace

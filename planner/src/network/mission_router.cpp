@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <map>
 
 #include "ground_slots.hpp"
 
@@ -47,7 +49,8 @@ Millis ground_time(const vehicle::VehicleClass& vc, StopService s, Millis pad_sl
 Result<bool> fly_candidate(const VertiportNetwork& net, const MissionRequest& req,
                            const CandidateRoute& cand, std::size_t ci, const LegPlanner& planner,
                            const GroundSlots& slots, const RouterOptions& opt, int max_leg_retries,
-                           MissionPlan& plan, LegFailure& failure) {
+                           MissionPlan& plan, LegFailure& failure,
+                           std::map<std::pair<std::size_t, std::size_t>, double>& measured) {
   const vehicle::VehicleClass& vc = net.vehicle();
   const double usable_wh = vehicle::usable_energy_wh(vc);
   plan.legs.clear();
@@ -81,6 +84,9 @@ Result<bool> fly_candidate(const VertiportNetwork& net, const MissionRequest& re
           req.payload_kg,    earliest};
       SKY_TRY(lp, planner(lr));
       if (lp.outcome != search::Outcome::kFound) {
+        if (lp.outcome == search::Outcome::kNoRoute) {
+          measured[{u, w}] = std::numeric_limits<double>::infinity();
+        }
         failure.reason = std::string("4D leg planning: ") + search::outcome_name(lp.outcome) +
                          (lp.reason.empty() ? "" : " (" + lp.reason + ")");
         return false;
@@ -115,6 +121,7 @@ Result<bool> fly_candidate(const VertiportNetwork& net, const MissionRequest& re
       return false;
     }
     const double leg_wh = vehicle::energy_wh(vc, req.payload_kg, planned->flown);
+    measured[{u, w}] = leg_wh;
     if (since_reset_wh + leg_wh > usable_wh + 1e-9) {
       char buf[160];
       std::snprintf(buf, sizeof buf,
@@ -154,7 +161,8 @@ Result<MissionPlan> plan_mission(const VertiportNetwork& net, const MissionReque
                                  const LegPlanner& leg_planner, const PadOracle& pads,
                                  const RouterOptions& opt, int max_leg_retries) {
   if (!leg_planner) return fail("INVALID_ARGUMENT", "plan_mission needs a LegPlanner");
-  SKY_TRY(routes, find_routes(net, req, pads, opt));
+  RouterOptions round_opt = opt;
+  SKY_TRY(routes, find_routes(net, req, pads, round_opt));
   MissionPlan plan;
   plan.vehicle_class = net.vehicle().name;
   plan.payload_kg = req.payload_kg;
@@ -171,22 +179,49 @@ Result<MissionPlan> plan_mission(const VertiportNetwork& net, const MissionReque
   const std::int64_t local_offset_ms =
       (req.epoch_unix_s + static_cast<std::int64_t>(net.utc_offset_s())) * 1000;
   const GroundSlots slots(net, pads, local_offset_ms, limit);
-  for (std::size_t ci = 0; ci < routes.candidates.size(); ++ci) {
-    LegFailure failure;
-    SKY_TRY(ok, fly_candidate(net, req, routes.candidates[ci], ci, leg_planner, slots, opt,
-                              max_leg_retries, plan, failure));
-    if (!ok) {
-      plan.failures.push_back(std::move(failure));
-      continue;
+  // Candidates share legs, and the network's estimate of a leg may be far from what the 4D
+  // planner flies (a ridge flown over rather than round, a detour round a zone): when every
+  // candidate fails, search again knowing the energy of every leg planned so far.
+  std::size_t tried = 0;
+  for (std::size_t round = 0;; ++round) {
+    auto& measured = round_opt.measured_leg_energy_wh;
+    const std::size_t known = measured.size();
+    for (std::size_t ci = 0; ci < routes.candidates.size(); ++ci, ++tried) {
+      LegFailure failure;
+      SKY_TRY(ok, fly_candidate(net, req, routes.candidates[ci], tried, leg_planner, slots, opt,
+                                max_leg_retries, plan, failure, measured));
+      if (!ok) {
+        plan.failures.push_back(std::move(failure));
+        continue;
+      }
+      plan.outcome = search::Outcome::kFound;
+      plan.failure = RouteFailure::kNone;
+      plan.candidate = tried;
+      plan.departure = plan.legs.front().plan.departure;
+      plan.arrival = plan.legs.back().plan.arrival;
+      plan.energy_wh = 0.0;
+      for (const auto& l : plan.legs) plan.energy_wh += l.energy_wh;
+      return plan;
     }
-    plan.outcome = search::Outcome::kFound;
-    plan.failure = RouteFailure::kNone;
-    plan.candidate = ci;
-    plan.departure = plan.legs.front().plan.departure;
-    plan.arrival = plan.legs.back().plan.arrival;
-    plan.energy_wh = 0.0;
-    for (const auto& l : plan.legs) plan.energy_wh += l.energy_wh;
-    return plan;
+    if (round >= opt.max_replans || measured.size() == known) break;
+    SKY_TRY(again, find_routes(net, req, pads, round_opt));
+    plan.replans = round + 1;
+    plan.candidates_found += again.candidates.size();
+    if (again.candidates.empty()) {
+      plan.legs.clear();
+      plan.stops.clear();
+      plan.outcome = again.outcome;
+      plan.failure = again.outcome == search::Outcome::kNoRoute ? RouteFailure::kLegPlanningFailed
+                                                                : again.failure;
+      plan.reason = "no route once the legs' energies are those planned in 4D (" +
+                    std::string(route_failure_name(again.failure)) + ": " + again.reason + "):";
+      for (const auto& f : plan.failures) {
+        plan.reason += " [route " + std::to_string(f.candidate + 1) + ", leg '" + f.from +
+                       "' -> '" + f.to + "': " + f.reason + "]";
+      }
+      return plan;
+    }
+    routes = std::move(again);
   }
   plan.legs.clear();
   plan.stops.clear();

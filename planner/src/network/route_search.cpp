@@ -142,7 +142,12 @@ void Search::extend(std::size_t id) {
     const std::size_t w = boost::target(*it, g);
     if (on_route(id, w)) continue;
     const LegEstimate& leg = g[*it];
-    const double landing_wh = from.energy_wh + leg.energy_wh;
+    double leg_wh = leg.energy_wh;
+    if (!opt_.measured_leg_energy_wh.empty()) {
+      const auto m = opt_.measured_leg_energy_wh.find({from.vertex, w});
+      if (m != opt_.measured_leg_energy_wh.end()) leg_wh = m->second;
+    }
+    const double landing_wh = from.energy_wh + leg_wh;
     if (landing_wh > usable_wh + kEnergyEpsWh) {
       ++energy_prunes_;
       continue;
@@ -195,7 +200,7 @@ void Search::extend(std::size_t id) {
       n.arrival = t.arrival;
       n.ready = t.arrival + o.ground;
       n.landing_energy_wh = landing_wh;
-      n.leg_energy_wh = leg.energy_wh;
+      n.leg_energy_wh = leg_wh;
       n.energy_wh = o.service == StopService::kNone ? landing_wh : 0.0;
       if (w != goal_ && n.ready > slots_.limit()) {
         ++deadline_prunes_;

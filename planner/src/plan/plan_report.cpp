@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skylane/core/try.hpp"
-#include "skylane/vehicle/builtin_classes.hpp"
+#include "skylane/vehicle/vehicle_catalogue.hpp"
 
 namespace skylane::plan {
 namespace {
@@ -85,13 +85,23 @@ Result<QueryEnd> parse_lonlat_alt(std::string_view text) {
 Result<PadPoint> resolve_end(const QueryEnd& end, const airspace::Airspace& airspace,
                              const geo::GeoFrame& frame) {
   if (!end.vertiport.empty()) {
+    // An exact name, else the only one starting with it (as VertiportNetwork::find).
+    const airspace::Vertiport* match = nullptr;
+    std::size_t prefixed = 0;
     for (const auto& v : airspace.vertiports()) {
       if (v.name == end.vertiport) return PadPoint{v.x_m, v.y_m, end.alt_amsl_m};
+      if (v.name.rfind(end.vertiport, 0) == 0) {
+        match = &v;
+        ++prefixed;
+      }
     }
+    if (prefixed == 1) return PadPoint{match->x_m, match->y_m, end.alt_amsl_m};
     std::string known;
     for (const auto& v : airspace.vertiports()) known += (known.empty() ? "" : "; ") + v.name;
-    return fail("VERTIPORT_UNKNOWN", "map '" + airspace.info().name + "' has no vertiport '" +
-                                         end.vertiport + "' (known: " + known + ")");
+    return fail("VERTIPORT_NOT_FOUND",
+                "map '" + airspace.info().name + "' has " +
+                    (prefixed > 1 ? "several vertiports starting with '" : "no vertiport '") +
+                    end.vertiport + "' (known: " + known + ")");
   }
   if (!end.point) return fail("USAGE", "a point or a vertiport name is required");
   if (!std::isfinite(end.point->lon_deg) || !std::isfinite(end.point->lat_deg)) {
@@ -171,7 +181,17 @@ Result<std::string> plan_geojson(const AirspacePlan& plan, const ReportContext& 
 }
 
 Result<std::string> run_plan_query(const airspace::Airspace& airspace, const PlanQuery& query) {
-  SKY_TRY(vc, vehicle::find_vehicle_class(query.class_name));
+  const std::string path =
+      query.catalogue_path.empty() ? vehicle::default_catalogue_path() : query.catalogue_path;
+  SKY_TRY(catalogue, vehicle::load_vehicle_catalogue(path));
+  const vehicle::VehicleClass* found = catalogue.find(query.class_name);
+  if (found == nullptr) {
+    std::string names;
+    for (const auto& e : catalogue.entries()) names += (names.empty() ? "" : ", ") + e.vehicle.name;
+    return fail("VEHICLE_CLASS_NOT_FOUND", "vehicle class '" + query.class_name + "' is not in " +
+                                               path + " (classes: " + names + ")");
+  }
+  const vehicle::VehicleClass& vc = *found;
   SKY_TRY(frame, geo::GeoFrame::create(airspace.info().crs));
   SKY_TRY(from, resolve_end(query.from, airspace, frame));
   SKY_TRY(to, resolve_end(query.to, airspace, frame));

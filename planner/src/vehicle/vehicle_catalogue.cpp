@@ -334,6 +334,17 @@ Result<CatalogueEntry> read_class(const toml::table& t, const toml::table* defau
 
 }  // namespace
 
+traj::SeparationEnvelope VehicleCatalogue::max_separation() const {
+  if (entries_.empty()) return {};
+  traj::SeparationEnvelope s{0.0, 0.0, traj::Millis{0}};
+  for (const auto& e : entries_) {
+    s.horizontal_m = std::max(s.horizontal_m, e.vehicle.separation.horizontal_m);
+    s.vertical_m = std::max(s.vertical_m, e.vehicle.separation.vertical_m);
+    s.time_buffer = std::max(s.time_buffer, e.vehicle.separation.time_buffer);
+  }
+  return s;
+}
+
 const VehicleClass* VehicleCatalogue::find(std::string_view name) const {
   const CatalogueEntry* e = find_entry(name);
   return e ? &e->vehicle : nullptr;

@@ -1,8 +1,8 @@
 // The seam between the multi-leg router and 4D planning: a LegPlanner plans one leg between two
 // vertiports for a vehicle class from an earliest departure and returns the trajectory it found
 // (with its times and the profile flown, from which the router books energy) or a no-route
-// reason. The dispatch core plugs the 4D AirspacePlanner in here; tests and benchmarks use the
-// straight-line stand-in (straight_line_leg_planner.hpp).
+// reason. The 4D implementation is plan::AirspaceLegPlanner (plan/airspace_leg_planner.hpp);
+// router tests also use the straight-line stand-in (straight_line_leg_planner.hpp).
 #pragma once
 
 #include <cstddef>

@@ -54,8 +54,9 @@ struct MissionPlan {
   std::string reason;
   std::string vehicle_class;
   double payload_kg = 0.0;
-  std::size_t candidate = 0;         ///< which candidate was flown (0 = best)
-  std::size_t candidates_found = 0;  ///< K' <= K routes from the search
+  std::size_t candidate = 0;         ///< which candidate was flown (0 = best), over all rounds
+  std::size_t candidates_found = 0;  ///< routes from the search(es), all rounds
+  std::size_t replans = 0;           ///< searches repeated with 4D-measured leg energies
   std::vector<MissionLeg> legs;
   std::vector<GroundStop> stops;
   traj::Millis departure{0};
@@ -69,8 +70,11 @@ struct MissionPlan {
 /// departure = when the stop rules of route_search.hpp let it leave). A leg fails if the planner
 /// finds no route, if its flown profile needs more energy than is left above the reserve, or if
 /// its take-off or landing slot is not admissible after max_leg_retries later departures; the
-/// next candidate is then tried from the start. Errors: those of find_routes, and any error the
-/// LegPlanner returns (propagated unchanged).
+/// next candidate is then tried from the start. When all K fail, the search is repeated with
+/// the energy every leg planned so far needed in 4D (RouterOptions::measured_leg_energy_wh; a
+/// leg with no 4D route is removed), up to RouterOptions::max_replans times, as long as it
+/// learned something new. Errors: those of find_routes, and any error the LegPlanner returns
+/// (propagated unchanged).
 [[nodiscard]] Result<MissionPlan> plan_mission(const VertiportNetwork& network,
                                                const MissionRequest& request,
                                                const LegPlanner& leg_planner, const PadOracle& pads,

@@ -40,8 +40,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "skylane/airspace/zone.hpp"
@@ -95,6 +97,13 @@ struct RouterOptions {
   bool allow_pass_through = true;
   /// Deadline, cancellation, expansion cap (an expansion = one label settled).
   search::StopCondition stop;
+  /// Energy (Wh) of legs as measured once planned in 4D, keyed by (from, to) vertex: replaces
+  /// the network's estimate of that edge (a value above usable_energy_wh, e.g. +infinity for a
+  /// leg the 4D planner found no route for, removes it). plan_mission fills it between rounds.
+  std::map<std::pair<std::size_t, std::size_t>, double> measured_leg_energy_wh;
+  /// plan_mission: when every candidate failed and 4D planning measured legs the search did not
+  /// know yet, search again with those measurements, at most this many times.
+  std::size_t max_replans = 3;
 };
 
 struct RouteLeg {

@@ -31,6 +31,8 @@ struct PlanQuery {
   std::optional<std::int64_t> latest_depart_unix_s;
   std::optional<std::int64_t> arrive_by_unix_s;
   double goal_dwell_s = 60.0;
+  /// The vehicle catalogue; empty: vehicle::default_catalogue_path().
+  std::string catalogue_path;
   enum class Format { kJson, kGeoJson };
   Format format = Format::kJson;
 };
@@ -43,7 +45,8 @@ struct PlanQuery {
 /// Parses "LON,LAT" or "LON,LAT,ALT" (degrees, degrees, metres AMSL). Errors: USAGE.
 [[nodiscard]] Result<QueryEnd> parse_lonlat_alt(std::string_view text);
 
-/// Working-frame pad of a query end. Errors: VERTIPORT_UNKNOWN (listing the map's names),
+/// Working-frame pad of a query end: the vertiport of that exact name, else the only one whose
+/// name starts with it. Errors: VERTIPORT_NOT_FOUND (none or several; lists the map's names),
 /// PLAN_POINT_INVALID (NaN), CRS_INVALID / INVALID_ARGUMENT from the projection.
 [[nodiscard]] Result<PadPoint> resolve_end(const QueryEnd& end, const airspace::Airspace& airspace,
                                            const geo::GeoFrame& frame);
@@ -71,7 +74,8 @@ struct ReportContext {
                                                const ReportContext& context);
 
 /// Resolves, plans against an empty reservation table and renders. The library function behind
-/// `skylane plan`. Errors: those of resolve_end, find_vehicle_class, AirspacePlanner.
+/// `skylane plan` between two points. Errors: those of resolve_end, of the catalogue loader,
+/// VEHICLE_CLASS_NOT_FOUND, those of AirspacePlanner.
 [[nodiscard]] Result<std::string> run_plan_query(const airspace::Airspace& airspace,
                                                  const PlanQuery& query);
 

@@ -44,6 +44,10 @@ class VehicleCatalogue {
   /// In file order.
   [[nodiscard]] const std::vector<CatalogueEntry>& entries() const { return entries_; }
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  /// The largest horizontal and vertical separation and time buffer of any class: reservations
+  /// are swept with it (ReservationTable::reserve's max_other) so that every class planning
+  /// against the same table stays separated. The SeparationEnvelope defaults if empty.
+  [[nodiscard]] traj::SeparationEnvelope max_separation() const;
   /// The file it was read from.
   [[nodiscard]] const std::string& source() const { return source_; }
 
