@@ -17,7 +17,9 @@
 #include "skylane/geo/geo_frame.hpp"
 #include "skylane/network/mission_router.hpp"
 #include "skylane/network/pad_availability.hpp"
+#include "skylane/plan/airspace_leg_planner.hpp"
 #include "skylane/plan/airspace_planner.hpp"
+#include "skylane/plan/planner_pool.hpp"
 #include "skylane/plan/restriction.hpp"
 #include "skylane/search/reservation_table.hpp"
 #include "skylane/vehicle/vehicle_energy.hpp"
@@ -40,29 +42,6 @@ double elapsed_ms(Clock::time_point t0) {
 }
 
 bool finite(double v) { return std::isfinite(v); }
-
-/// What a leg flew, for the energy model: horizontal length, climb, descent, and the time spent
-/// hovering (airborne and not moving) plus the take-off/landing allowance the catalogue's
-/// calibration assumes.
-vehicle::FlightProfile flown_profile(const traj::Trajectory4D& t) {
-  vehicle::FlightProfile p;
-  if (t.points.empty()) return p;
-  const double ground_z = std::min(t.points.front().z_m, t.points.back().z_m);
-  for (std::size_t i = 1; i < t.points.size(); ++i) {
-    const auto& a = t.points[i - 1];
-    const auto& b = t.points[i];
-    const double h = std::hypot(b.x_m - a.x_m, b.y_m - a.y_m);
-    const double dz = b.z_m - a.z_m;
-    p.horizontal_m += h;
-    if (dz > 0) p.climb_m += dz;
-    if (dz < 0) p.descent_m -= dz;
-    if (h == 0.0 && dz == 0.0 && a.z_m > ground_z + 0.5) {
-      p.hover_s += std::chrono::duration<double>(b.t - a.t).count();
-    }
-  }
-  p.hover_s += vehicle::kReferenceHoverS;
-  return p;
-}
 
 double length_3d(const traj::Trajectory4D& t) {
   double d = 0.0;
@@ -157,7 +136,8 @@ struct Dispatcher::Impl {
   DispatcherOptions options;
   std::unique_ptr<Journal> journal;
   std::string crs;
-  std::map<std::string, std::unique_ptr<plan::AirspacePlanner>, std::less<>> planners;
+  std::unique_ptr<plan::PlannerPool> pool;  ///< one planner per served class
+  std::vector<std::string> served;          ///< class names, catalogue order
   traj::SeparationEnvelope max_envelope;
   std::int64_t epoch_ms = 0;
 
@@ -205,8 +185,8 @@ struct Dispatcher::Impl {
   [[nodiscard]] std::int64_t to_unix(Millis t) const { return t.count() + epoch_ms; }
 
   const plan::AirspacePlanner* planner_for(std::string_view name) const {
-    const auto it = planners.find(name);
-    return it == planners.end() ? nullptr : it->second.get();
+    if (std::find(served.begin(), served.end(), name) == served.end()) return nullptr;
+    return pool->find(name);
   }
 
   // ---- validation -------------------------------------------------------------------------
@@ -267,7 +247,7 @@ struct Dispatcher::Impl {
     }
     if (r.vehicle_class != "any" && planner_for(r.vehicle_class) == nullptr) {
       std::string names;
-      for (const auto& [name, p] : planners) names += (names.empty() ? "" : ", ") + name;
+      for (const auto& name : served) names += (names.empty() ? "" : ", ") + name;
       return fail("VEHICLE_CLASS_NOT_FOUND", "vehicle_class '" + r.vehicle_class +
                                                  "' is not served here (served: " + names +
                                                  ", or \"any\")");
@@ -345,7 +325,8 @@ struct Dispatcher::Impl {
       out.reason_text = vc.name + ": " + p.reason_text;
       return out;
     }
-    const vehicle::FlightProfile flown = flown_profile(p.trajectory);
+    const vehicle::FlightProfile flown =
+        plan::flown_profile(p.trajectory, p.takeoff, p.arrival, vc, vehicle::kReferenceHoverS);
     const double energy = vehicle::energy_wh(vc, r.payload_kg, flown);
     const double usable = vehicle::usable_energy_wh(vc);
     if (energy > usable) {
@@ -381,34 +362,17 @@ struct Dispatcher::Impl {
                                const vehicle::VehicleClass& vc,
                                const plan::RestrictionSet* restrictions,
                                const search::StopCondition& stop) const {
-    const plan::AirspacePlanner& planner = *planner_for(vc.name);
     const std::int64_t dwell = options.pad_dwell_ms;
-    const Millis window(options.departure_window_ms);
     // The 4D leg planner: the router hands it (from, to, earliest departure); it plans against
-    // the current table with this mission's id.
-    network::LegPlanner legs = [&](const network::LegRequest& lr) -> Result<network::LegPlan> {
-      plan::PlanRequest q;
-      q.from = {lr.from->x_m, lr.from->y_m, {}};
-      q.to = {lr.to->x_m, lr.to->y_m, {}};
-      q.earliest_departure = lr.earliest_departure;
-      q.latest_departure = lr.earliest_departure + window;
-      q.goal_dwell = Millis(dwell);
-      q.trajectory_id = id;
-      q.restrictions = restrictions;
-      SKY_TRY(p, planner.plan(q, *table, stop));
-      network::LegPlan out;
-      out.outcome = p.outcome;
-      if (p.outcome != search::Outcome::kFound) {
-        out.reason = p.outcome == search::Outcome::kNoRoute ? plan::no_route_reason_name(p.reason)
-                                                             : "PLAN_BUDGET_EXHAUSTED";
-        return out;
-      }
-      out.flown = flown_profile(p.trajectory);
-      out.departure = p.takeoff;
-      out.arrival = p.arrival;
-      out.trajectory = std::move(p.trajectory);
-      return out;
-    };
+    // the current table with this mission's id and the restrictions of the snapshot.
+    plan::AirspaceLegPlannerOptions lo;
+    lo.trajectory_id = id;
+    lo.goal_dwell = Millis(dwell);
+    lo.max_departure_delay = Millis(options.departure_window_ms);
+    lo.stop = stop;
+    lo.customise_request = [restrictions](plan::PlanRequest& q) { q.restrictions = restrictions; };
+    const plan::AirspaceLegPlanner leg_planner(*pool, *table, std::move(lo));
+    const network::LegPlanner legs = leg_planner.as_leg_planner();
     network::MissionRequest mr;
     mr.origin = r.origin.vertiport;
     mr.destination = r.destination.vertiport;
@@ -420,7 +384,7 @@ struct Dispatcher::Impl {
     ro.pad_slot = Millis(dwell);
     ro.stop = stop;
     network::NetworkOptions no;
-    no.view = &planner.view();
+    no.view = &planner_for(vc.name)->view();
     SKY_TRY(sel, network::plan_mission_with_class(*airspace, *catalogue, vc.name, mr, legs,
                                                   pad_oracle(), ro, no));
     Planned out;
@@ -737,22 +701,17 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::create(const airspace::Airspace&
                       catalogue.source());
     }
   }
+  impl->max_envelope = catalogue.max_separation();
   for (const auto& e : catalogue.entries()) {
-    const auto& s = e.vehicle.separation;
-    auto& m = impl->max_envelope;
-    m.horizontal_m = std::max(m.horizontal_m, s.horizontal_m);
-    m.vertical_m = std::max(m.vertical_m, s.vertical_m);
-    m.time_buffer = std::max(m.time_buffer, s.time_buffer);
-    const auto& served = impl->options.vehicle_classes;
-    if (!served.empty() && std::find(served.begin(), served.end(), e.vehicle.name) == served.end()) {
-      continue;
+    const auto& wanted = impl->options.vehicle_classes;
+    if (wanted.empty() || std::find(wanted.begin(), wanted.end(), e.vehicle.name) != wanted.end()) {
+      impl->served.push_back(e.vehicle.name);
     }
-    plan::PlannerOptions po;
-    po.epoch_unix_s = impl->epoch_ms / 1000;
-    SKY_TRY(planner, plan::AirspacePlanner::create(airspace, e.vehicle, po));
-    impl->planners.emplace(e.vehicle.name,
-                           std::make_unique<plan::AirspacePlanner>(std::move(planner)));
   }
+  plan::PlannerOptions po;
+  po.epoch_unix_s = impl->epoch_ms / 1000;
+  impl->pool = std::make_unique<plan::PlannerPool>(airspace, catalogue, po);
+  SKY_CHECK(impl->pool->build(impl->served));
   impl->table = std::make_unique<search::ReservationTable>(
       static_cast<std::int32_t>(airspace.info().nx), static_cast<std::int32_t>(airspace.info().ny),
       static_cast<std::int32_t>(airspace.info().nz));
