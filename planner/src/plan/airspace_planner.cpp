@@ -154,10 +154,11 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
       options.max_corridor_half_width < options.corridor_half_width ||
       !(options.heuristic_weight >= 1.0 && options.heuristic_weight <= 100.0) ||
       !(options.route_weight >= 1.0 && options.route_weight <= 100.0) ||
+      !(options.loiter_weight >= 0.0 && options.loiter_weight <= 1000.0) ||
       options.zone_horizon < Millis{0}) {
     return fail("PLAN_OPTIONS_INVALID",
                 "corridor_half_width must be >= 1 and <= max_corridor_half_width, weights in "
-                "[1, 100], zone_horizon >= 0");
+                "[1, 100], loiter_weight in [0, 1000], zone_horizon >= 0");
   }
   SKY_CHECK(search::sipp_detail::validate_model(airspace.info().geometry(), vehicle_class.motion));
   SKY_TRY(vehicle_view, airspace::VehicleView::create(airspace, vehicle_class.limits));
@@ -472,7 +473,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   // closed states (reopening under weight 3 can re-expand the same region many times over when
   // traffic forces a wait); it is not a proof of infeasibility, so a no-route answer is
   // re-checked by a search that reopens, which is complete.
-  search::SippOptions sipp_options{options_.heuristic_weight, false, 0, true};
+  search::SippOptions sipp_options{options_.heuristic_weight, false, 0, true,
+                                   options_.loiter_weight};
   NoRouteReason last_reason = NoRouteReason::kGoalUnreachable;
   std::string last_text;
   for (std::int32_t w = options_.corridor_half_width;;

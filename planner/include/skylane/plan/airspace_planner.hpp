@@ -86,6 +86,11 @@ struct PlannerOptions {
   /// random missions against each other's reservations: weight 1.02 -> 46 s of SIPP in total
   /// (worst 19 s), weight 3 -> 0.34 s (worst 23 ms) for 0.4 % more total flight time.
   double heuristic_weight = 3.0;
+  /// Classes that cannot hover: SippOptions::loiter_weight. When the goal pad is still busy at
+  /// the earliest arrival (an earlier flight's dwell), every airborne state is charged this
+  /// times the loops it would have to fly, so the search takes off later instead of expanding
+  /// every loop near the goal (one state per exact arrival time without hover).
+  double loiter_weight = 8.0;
   /// Weight of the 2D route search (its cost is only a guide for the corridor).
   double route_weight = 1.5;
   /// Timed zones are evaluated from earliest_departure to latest_departure (or

@@ -170,6 +170,14 @@ struct SippOptions {
   /// beats the waiting one and is expanded. Meant for weight > 1 (with weight 1 all states
   /// arriving before the goal frees tie). Deadline pruning also uses the goal's schedule.
   bool goal_schedule = false;
+  /// With goal_schedule and WITHOUT hover only: adds loiter_weight * (E - g - guide) to the key
+  /// of an airborne state, i.e. charges the time it would have to spend flying extra loops
+  /// because the goal is still busy when it could arrive (E as above). A vehicle that cannot
+  /// hover cannot wait in the air, and its states are keyed by exact times, so every loop near
+  /// a busy goal is a new state: uncharged, the search expands all of them before it tries the
+  /// cheaper answer, a later take-off (ground waits are not charged). 0 turns it off; must be
+  /// in [0, 1000]. Changes the order only, never which plans are legal.
+  double loiter_weight = 0.0;
 };
 
 namespace sipp_detail {
@@ -415,11 +423,17 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
     }
     return kTimeInf.count();
   };
-  auto key = [&, weighted, weight](std::int64_t g, std::int64_t h) {
+  const bool charge_loiter = options.goal_schedule && !motion_.can_hover &&
+                             options.loiter_weight > 0.0;
+  auto key = [&, weighted, weight](std::int64_t g, std::int64_t h, bool airborne) {
     if (options.goal_schedule) {
       const std::int64_t e = goal_free_from(g + h);
-      return std::min(e, kTimeInf.count()) +
-             static_cast<std::int64_t>((weight - 1.0) * static_cast<double>(h));
+      std::int64_t k = std::min(e, kTimeInf.count()) +
+                       static_cast<std::int64_t>((weight - 1.0) * static_cast<double>(h));
+      if (charge_loiter && airborne && e < kTimeInf.count() && e > g + h) {
+        k += static_cast<std::int64_t>(options.loiter_weight * static_cast<double>(e - g - h));
+      }
+      return k;
     }
     return weighted ? g + static_cast<std::int64_t>(weight * static_cast<double>(h)) : g + h;
   };
@@ -463,7 +477,7 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
       n.parent = parent;
     }
     ++stats.generated;
-    open.push(Entry{key(g, h), g, id});
+    open.push(Entry{key(g, h, kind != Kind::kGround), g, id});
   };
 
   // Start states: every safe interval of the start voxel that overlaps the departure window.
@@ -619,6 +633,10 @@ Result<SippPlan> Sipp<G, T>::plan(const SippRequest& request, const H& heuristic
     return fail(
         "SIPP_OPTIONS_INVALID",
         "heuristic_weight " + std::to_string(options.heuristic_weight) + " is outside [1, 100]");
+  }
+  if (!(options.loiter_weight >= 0.0 && options.loiter_weight <= 1000.0)) {
+    return fail("SIPP_OPTIONS_INVALID",
+                "loiter_weight " + std::to_string(options.loiter_weight) + " is outside [0, 1000]");
   }
   if (table_.size_x() != static_cast<std::int32_t>(grid_.size_x()) ||
       table_.size_y() != static_cast<std::int32_t>(grid_.size_y()) ||
