@@ -133,6 +133,11 @@ constexpr std::array kCatalogue = {
               "no vehicle class of that name is known"},
     ErrorSpec{"VERTIPORT_UNKNOWN", C::kNotFound, ec::kUsage,
               "the map has no vertiport of that name"},
+    // Reservation table storage (issue 3, compact store).
+    ErrorSpec{"RESERVATION_TIME_OUT_OF_RANGE", C::kOutOfRange, ec::kDataErr,
+              "a reservation lies outside the table's ~49-day time span (prune_before moves it)"},
+    ErrorSpec{"RESERVATION_COLUMN_FULL", C::kResourceExhausted, ec::kUnavailable,
+              "a grid column would hold more reservation entries than the table allows"},
 };
 
 }  // namespace

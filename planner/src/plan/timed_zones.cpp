@@ -123,8 +123,7 @@ void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
     return;
   }
   busy_.clear();
-  const auto held = table_->reservations(v);
-  busy_.assign(held.begin(), held.end());
+  table_->reservations(v, busy_);
   const std::size_t n_table = busy_.size();
   overlay_->blocked(col, v.z, busy_);
   if (busy_.size() == n_table) {
