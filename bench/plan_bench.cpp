@@ -7,8 +7,8 @@
 // table memory per accepted flight, set-up time, and the independent conflict checker's verdict
 // over all accepted flights (the benchmark fails if it finds any conflict).
 // Flags: --skylane_queries=N (default 100), --skylane_max_flights=N (default 1000: larger
-// traffic is skipped with a message unless allowed; 10,000 flights need ~20 GB of table with
-// the current ReservationTable), --skylane_map=PATH, --skylane_traffic_dir=DIR (accepted traffic
+// traffic is skipped with a message unless allowed; 10,000 flights need ~3.5 GB of table and
+// plan for tens of minutes), --skylane_map=PATH, --skylane_traffic_dir=DIR (accepted traffic
 // is saved there as traffic_<N>.bin after it is planned and reloaded by later runs, which then
 // only reserve it: set-up drops from minutes to seconds, e.g. for profiling; delete the files
 // whenever the map or the planner changes). Timings never gate CI.
@@ -265,7 +265,7 @@ void BM_PlanCorridor(benchmark::State& state) {
   if (n > g_max_flights) {
     const std::string why = std::to_string(n) +
                             " accepted flights skipped: raise --skylane_max_flights (needs about " +
-                            std::to_string(n * 2 / 1000) + " GB of reservation table)";
+                            std::to_string(n * 35 / 100'000) + " GB of reservation table)";
     state.SkipWithError(why.c_str());
     return;
   }

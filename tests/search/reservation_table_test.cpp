@@ -448,6 +448,15 @@ TEST(ReservationTable, TimeSpanIsLimitedAndMovedForwardByPruning) {
   EXPECT_EQ(held[0], (Reservation{milliseconds{29 * kDay}, milliseconds{31 * kDay}, 2}));
   EXPECT_EQ(table.release(2), 1u);
   EXPECT_TRUE(table.is_free(pad, milliseconds{30 * kDay}, milliseconds{44 * kDay}));
+  // A slot closed for good fits whatever the span, survives pruning and is released exactly.
+  ASSERT_TRUE(table.reserve_pad(pad, milliseconds{50 * kDay}, kTimeInf - milliseconds{1}, 5));
+  EXPECT_EQ(table.safe_intervals(pad).back(), (SafeInterval{kTimeInf - milliseconds{1}, kTimeInf}));
+  EXPECT_FALSE(table.is_free(pad, milliseconds{900 * kDay}, milliseconds{900 * kDay}));
+  EXPECT_EQ(table.latest_end(), kTimeInf - milliseconds{1});
+  EXPECT_EQ(table.prune_before(milliseconds{46 * kDay}), 1u);  // slot 3 only
+  EXPECT_EQ(table.reservations(pad),
+            (std::vector<Reservation>{{milliseconds{50 * kDay}, kTimeInf - milliseconds{1}, 5}}));
+  EXPECT_EQ(table.release(5), 1u);
   // An emptied table takes a fresh span wherever the next reservation lies.
   table.release(3);
   ASSERT_TRUE(table.reserve_pad(pad, milliseconds{400 * kDay}, milliseconds{400 * kDay + 5}, 4));

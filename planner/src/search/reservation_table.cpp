@@ -186,7 +186,12 @@ constexpr std::uint32_t kCountMask = (1u << kCountBits) - 1;
 constexpr std::uint32_t kMaxColumnEntries = kCountMask;
 // Offsets are uint32 ms: the span is 2^32 - 1 ms (49.7 days); a fresh origin lies 2^30 ms
 // (12.4 days) before the first reserved instant so that slightly earlier entries still fit.
-constexpr std::int64_t kSpanMs = (std::int64_t{1} << 32) - 1;
+constexpr std::int64_t kSpanMs = (std::int64_t{1} << 32) - 2;
+// End offset of an entry that is busy for good: any end from kTimeInf / 2 on (tens of millions
+// of years: "closed until further notice") is stored as this and reads back as kTimeInf - 1.
+constexpr std::uint32_t kOpenEnd = 0xFFFFFFFFu;
+constexpr std::int64_t kOpenEndFromMs = kTimeInf.count() / 2;
+constexpr std::int64_t kOpenEndMs = kTimeInf.count() - 1;
 constexpr std::int64_t kBackMarginMs = std::int64_t{1} << 30;
 constexpr std::int32_t kMaxLayers = 65535;
 
@@ -198,7 +203,7 @@ std::string ms_text(std::int64_t ms) { return std::to_string(ms) + " ms"; }
 
 struct ReservationTable::Entry {
   std::uint32_t begin;  ///< ms since origin_ms_
-  std::uint32_t end;    ///< ms since origin_ms_, > begin
+  std::uint32_t end;    ///< ms since origin_ms_, > begin; kOpenEnd: busy for good
   std::uint32_t owner;  ///< index into Store::owners
   std::uint16_t z0;     ///< first layer of the run
   std::uint16_t z1;     ///< last layer of the run (inclusive)
@@ -486,13 +491,16 @@ Result<std::size_t> ReservationTable::commit(std::int64_t owner, std::vector<Pen
   }
   Store& st = *store_;
   std::int64_t min_begin = runs.front().begin;
-  std::int64_t max_end = runs.front().end;
-  for (const Pending& p : runs) {
+  std::int64_t max_end = kTimeNegInf.count();
+  std::int64_t max_finite_end = kTimeNegInf.count();
+  for (Pending& p : runs) {
+    if (p.end >= kOpenEndFromMs) p.end = kOpenEndMs;
     min_begin = std::min(min_begin, p.begin);
     max_end = std::max(max_end, p.end);
+    if (p.end != kOpenEndMs) max_finite_end = std::max(max_finite_end, p.end);
   }
   const std::int64_t origin = entry_count_ == 0 ? min_begin - kBackMarginMs : origin_ms_;
-  if (min_begin < origin || max_end - origin > kSpanMs) {
+  if (min_begin < origin || min_begin - origin > kSpanMs || max_finite_end - origin > kSpanMs) {
     return fail("RESERVATION_TIME_OUT_OF_RANGE",
                 "owner " + std::to_string(owner) + " reserves [" + ms_text(min_begin) + ", " +
                     ms_text(max_end) + "), outside the table's span [" + ms_text(origin) + ", " +
@@ -544,8 +552,9 @@ Result<std::size_t> ReservationTable::commit(std::int64_t owner, std::vector<Pen
     fresh.clear();
     for (; i < runs.size() && runs[i].col == col; ++i) {
       const Pending& p = runs[i];
-      fresh.push_back(Entry{static_cast<std::uint32_t>(p.begin - origin),
-                            static_cast<std::uint32_t>(p.end - origin), oslot, p.z0, p.z1});
+      const std::uint32_t end =
+          p.end == kOpenEndMs ? kOpenEnd : static_cast<std::uint32_t>(p.end - origin);
+      fresh.push_back(Entry{static_cast<std::uint32_t>(p.begin - origin), end, oslot, p.z0, p.z1});
     }
     if (o.columns.empty() || o.columns.back() != col) o.columns.push_back(col);
     Slot& s = st.make(static_cast<std::int32_t>(col % sx), static_cast<std::int32_t>(col / sx));
@@ -644,7 +653,7 @@ std::size_t ReservationTable::prune_before(Millis t) {
   if (limit >= 1) {
     // An entry that ends by t began before t, so its owner's min_begin is before t: visiting
     // the columns of those owners (each column once) finds every such entry.
-    const auto lim = static_cast<std::uint32_t>(std::min(limit, kSpanMs));
+    const auto lim = static_cast<std::uint32_t>(std::min(limit, kSpanMs));  // < kOpenEnd
     const std::size_t columns = static_cast<std::size_t>(size_x_) * static_cast<std::size_t>(size_y_);
     std::vector<std::uint64_t> seen((columns + 63) / 64, 0);
     for (const Owner& o : st.owners) {
@@ -688,7 +697,7 @@ void ReservationTable::rebase(std::int64_t t) {
   for_each_block([&](Entry* b, std::uint32_t n) {
     for (std::uint32_t i = 0; i < n; ++i) {
       b[i].begin -= d;
-      b[i].end -= d;
+      if (b[i].end != kOpenEnd) b[i].end -= d;
     }
   });
   origin_ms_ += delta;
@@ -716,7 +725,7 @@ void ReservationTable::safe_intervals(Voxel voxel, Millis horizon,
     if (free_from >= h) break;
     const std::int64_t b = origin + r.begin;
     if (b > free_from) out.push_back(SafeInterval{Millis{free_from}, Millis{b}});
-    free_from = std::max(free_from, origin + r.end);
+    free_from = std::max(free_from, r.end == kOpenEnd ? kOpenEndMs : origin + r.end);
   }
   if (free_from < h) out.push_back(SafeInterval{Millis{free_from}, kTimeInf});
 }
@@ -739,10 +748,12 @@ bool ReservationTable::is_free(Voxel voxel, Millis from, Millis to) const {
   // the scan stops at the first entry beginning at or after `to`.
   const std::int64_t f = from.count() - origin_ms_;
   const std::int64_t t = to.count() - origin_ms_;
+  const std::int64_t f_open = from.count() - kOpenEndMs;  // f < open end, in offsets
   for (std::uint32_t i = 0; i < n; ++i) {
     const Entry& r = e[i];
     if (static_cast<std::int64_t>(r.begin) >= t) break;
-    if (z >= r.z0 && z <= r.z1 && f < static_cast<std::int64_t>(r.end)) return false;
+    if (z < r.z0 || z > r.z1) continue;
+    if (r.end == kOpenEnd ? f_open < 0 : f < static_cast<std::int64_t>(r.end)) return false;
   }
   return true;
 }
@@ -756,7 +767,8 @@ void ReservationTable::reservations(Voxel voxel, std::vector<Reservation>& out) 
   for (std::uint32_t i = 0; i < n; ++i) {
     const Entry& r = e[i];
     if (z < r.z0 || z > r.z1) continue;
-    out.push_back(Reservation{Millis{origin_ms_ + r.begin}, Millis{origin_ms_ + r.end},
+    out.push_back(Reservation{Millis{origin_ms_ + r.begin},
+                              Millis{r.end == kOpenEnd ? kOpenEndMs : origin_ms_ + r.end},
                               store_->owners[r.owner].id});
   }
 }

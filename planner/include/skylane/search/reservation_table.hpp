@@ -57,7 +57,8 @@ struct Reservation {
 /// Limits (errors, never silent): all reservations of a table lie within a span of 2^32 ms
 /// (49.7 days) that starts 2^30 ms (12.4 days) before the earliest instant reserved into the
 /// empty table; prune_before() moves the span forward as time advances
-/// (RESERVATION_TIME_OUT_OF_RANGE otherwise). At most 2^27 entries per column
+/// (RESERVATION_TIME_OUT_OF_RANGE otherwise). An end from kTimeInf / 2 on means "busy for
+/// good" and reads back as kTimeInf - 1, whatever the span. At most 2^27 entries per column
 /// (RESERVATION_COLUMN_FULL). Grids beyond 65,535 layers or 2^32 columns are clamped to that.
 ///
 /// Thread-safety: const member functions are safe to call concurrently (no mutable state);
