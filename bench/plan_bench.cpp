@@ -10,8 +10,11 @@
 // centred on the middle waypoint of the unrestricted flight, open-ended: rasterising it, planning around it, and
 // restriction_affects on the unrestricted plan.
 // Flags: --skylane_queries=N (default 100), --skylane_max_flights=N (default 1000: larger
-// traffic is skipped with a message unless allowed; 10,000 flights need ~20 GB of table with
-// the current ReservationTable), --skylane_map=PATH. Timings never gate CI.
+// traffic is skipped with a message unless allowed; 10,000 flights need ~3.5 GB of table and
+// plan for tens of minutes), --skylane_map=PATH, --skylane_traffic_dir=DIR (accepted traffic
+// is saved there as traffic_<N>.bin after it is planned and reloaded by later runs, which then
+// only reserve it: set-up drops from minutes to seconds, e.g. for profiling; delete the files
+// whenever the map or the planner changes). Timings never gate CI.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -40,6 +43,7 @@ using std::chrono::milliseconds;
 std::size_t g_queries = 100;
 std::int64_t g_max_flights = 1000;
 std::string g_map = std::string(SKYLANE_BINARY_DIR) + "/shenzhen-boluo.skya";
+std::string g_traffic_dir;
 
 double rss_mb() {
   std::ifstream in("/proc/self/statm");
@@ -122,7 +126,77 @@ struct Traffic {
   double rss_delta_mb = 0.0;
   std::size_t conflicts = 0;
   double check_s = 0.0;
+  bool from_cache = false;
 };
+
+// Traffic cache: magic, flight count, not-accepted count, then per flight its id, envelope
+// (horizontal_m, vertical_m, time_buffer ms), point count and points (x, y, z, t ms).
+constexpr std::uint64_t kTrafficMagic = 0x31464654'4c594b53ULL;  // "SKYLTFF1"
+
+std::string traffic_path(std::int64_t n) {
+  return g_traffic_dir + "/traffic_" + std::to_string(n) + ".bin";
+}
+
+template <class V>
+void put(std::ofstream& out, const V& v) {
+  out.write(reinterpret_cast<const char*>(&v), sizeof(V));
+}
+template <class V>
+bool get(std::ifstream& in, V& v) {
+  return static_cast<bool>(in.read(reinterpret_cast<char*>(&v), sizeof(V)));
+}
+
+void save_traffic(const Traffic& t, std::int64_t n) {
+  std::ofstream out(traffic_path(n), std::ios::binary | std::ios::trunc);
+  put(out, kTrafficMagic);
+  put(out, static_cast<std::uint64_t>(t.flights.size()));
+  put(out, static_cast<std::uint64_t>(t.not_found));
+  for (std::size_t i = 0; i < t.flights.size(); ++i) {
+    put(out, t.flights[i].id);
+    put(out, t.envelopes[i].horizontal_m);
+    put(out, t.envelopes[i].vertical_m);
+    put(out, t.envelopes[i].time_buffer.count());
+    put(out, static_cast<std::uint64_t>(t.flights[i].points.size()));
+    for (const auto& w : t.flights[i].points) {
+      put(out, w.x_m);
+      put(out, w.y_m);
+      put(out, w.z_m);
+      put(out, w.t.count());
+    }
+  }
+}
+
+/// True if the cache file exists and reads completely (flights and envelopes filled).
+bool load_traffic(Traffic& t, std::int64_t n) {
+  std::ifstream in(traffic_path(n), std::ios::binary);
+  std::uint64_t magic = 0;
+  std::uint64_t count = 0;
+  std::uint64_t not_found = 0;
+  if (!get(in, magic) || magic != kTrafficMagic || !get(in, count) || !get(in, not_found)) {
+    return false;
+  }
+  for (std::uint64_t i = 0; i < count; ++i) {
+    traj::Trajectory4D f;
+    traj::SeparationEnvelope e;
+    std::int64_t buffer_ms = 0;
+    std::uint64_t points = 0;
+    if (!get(in, f.id) || !get(in, e.horizontal_m) || !get(in, e.vertical_m) ||
+        !get(in, buffer_ms) || !get(in, points) || points > 10'000'000) {
+      return false;
+    }
+    e.time_buffer = milliseconds{buffer_ms};
+    f.points.resize(points);
+    for (auto& w : f.points) {
+      std::int64_t ms = 0;
+      if (!get(in, w.x_m) || !get(in, w.y_m) || !get(in, w.z_m) || !get(in, ms)) return false;
+      w.t = milliseconds{ms};
+    }
+    t.flights.push_back(std::move(f));
+    t.envelopes.push_back(e);
+  }
+  t.not_found = not_found;
+  return true;
+}
 
 Traffic& traffic(std::int64_t n) {
   static std::map<std::int64_t, std::unique_ptr<Traffic>> cache;
@@ -142,7 +216,19 @@ Traffic& traffic(std::int64_t n) {
   std::uniform_int_distribution<std::int64_t> depart(0, t.window.count());
   std::uniform_int_distribution<std::int32_t> jitter(-3, 3);
   const auto max_env = w.max_env;
-  for (std::int64_t i = 0; i < n; ++i) {
+  if (!g_traffic_dir.empty() && load_traffic(t, n)) {
+    t.from_cache = true;
+    for (const auto& f : t.flights) {
+      const std::size_t i = static_cast<std::size_t>(&f - t.flights.data());
+      if (!t.table->reserve(f, t.envelopes[i], max_env, info.geometry())) {
+        t.flights.clear();
+        t.envelopes.clear();
+        break;
+      }
+    }
+  }
+  const std::int64_t to_plan = t.from_cache ? 0 : n;
+  for (std::int64_t i = 0; i < to_plan; ++i) {
     const auto* a = w.usable[pick(rng)];
     const auto* b = w.usable[pick(rng)];
     while (b == a) b = w.usable[pick(rng)];
@@ -169,6 +255,7 @@ Traffic& traffic(std::int64_t n) {
   }
   t.setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   t.rss_delta_mb = rss_mb() - rss0;
+  if (!g_traffic_dir.empty() && !t.from_cache) save_traffic(t, n);
   const auto c0 = std::chrono::steady_clock::now();
   std::vector<conflict::FlightRef> refs;
   for (std::size_t i = 0; i < t.flights.size(); ++i)
@@ -199,7 +286,7 @@ void BM_PlanCorridor(benchmark::State& state) {
   if (n > g_max_flights) {
     const std::string why = std::to_string(n) +
                             " accepted flights skipped: raise --skylane_max_flights (needs about " +
-                            std::to_string(n * 2 / 1000) + " GB of reservation table)";
+                            std::to_string(n * 35 / 100'000) + " GB of reservation table)";
     state.SkipWithError(why.c_str());
     return;
   }
@@ -215,12 +302,22 @@ void BM_PlanCorridor(benchmark::State& state) {
   std::vector<double> expansions;
   std::vector<double> per_cell;
   std::vector<double> flight_s;
+  std::vector<double> generated;
+  std::vector<double> sipp_ms;
+  std::vector<double> heuristic_ms;
+  std::vector<double> route_ms;
+  std::vector<double> smooth_ms;
   std::size_t found = 0;
   for (auto _ : state) {
     ms.clear();
     expansions.clear();
     per_cell.clear();
     flight_s.clear();
+    generated.clear();
+    sipp_ms.clear();
+    heuristic_ms.clear();
+    route_ms.clear();
+    smooth_ms.clear();
     found = 0;
     for (std::size_t q = 0; q < g_queries; ++q) {
       PlanRequest r;
@@ -238,6 +335,11 @@ void BM_PlanCorridor(benchmark::State& state) {
       }
       ms.push_back(p->stats.plan_ms);
       expansions.push_back(static_cast<double>(p->stats.expansions));
+      generated.push_back(static_cast<double>(p->stats.generated));
+      sipp_ms.push_back(p->stats.sipp_ms);
+      heuristic_ms.push_back(p->stats.heuristic_ms);
+      route_ms.push_back(p->stats.route_ms);
+      smooth_ms.push_back(p->stats.smooth_ms);
       if (p->outcome == search::Outcome::kFound) {
         ++found;
         per_cell.push_back(static_cast<double>(p->stats.expansions) /
@@ -257,6 +359,11 @@ void BM_PlanCorridor(benchmark::State& state) {
   state.counters["max_ms"] = percentile(ms, 1.0);
   state.counters["exp_p50"] = percentile(expansions, 0.50);
   state.counters["exp_p99"] = percentile(expansions, 0.99);
+  state.counters["gen_p50"] = percentile(generated, 0.50);
+  state.counters["sipp_ms_p50"] = percentile(sipp_ms, 0.50);
+  state.counters["heur_ms_p50"] = percentile(heuristic_ms, 0.50);
+  state.counters["route_ms_p50"] = percentile(route_ms, 0.50);
+  state.counters["smooth_ms_p50"] = percentile(smooth_ms, 0.50);
   state.counters["exp_per_cell_p50"] = percentile(per_cell, 0.50);
   state.counters["exp_per_cell_p99"] = percentile(per_cell, 0.99);
   state.counters["flight_s_p50"] = percentile(flight_s, 0.50);
@@ -390,6 +497,8 @@ int main(int argc, char** argv) {
       skylane::plan::g_max_flights = std::strtoll(v, nullptr, 10);
     } else if (const char* v = flag("--skylane_map=")) {
       skylane::plan::g_map = v;
+    } else if (const char* v = flag("--skylane_traffic_dir=")) {
+      skylane::plan::g_traffic_dir = v;
     } else {
       args.push_back(argv[i]);
     }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <random>
 #include <tuple>
 #include <vector>
 
@@ -194,6 +195,290 @@ TEST(ReservationTable, BadInputsAreErrorsWithReasons) {
             "RESERVATION_INTERVAL_INVALID");
   EXPECT_EQ(table.entry_count(), 0u);
   EXPECT_EQ(table.owner_count(), 0u);
+}
+
+// ---- Compact store: runs of layers, exact release and pruning against a rebuilt table.
+
+// Random flights over a grid that spans several 32 x 32 directory tiles: level legs (which
+// share one entry per column over a band of layers), climbs, descents and hovers.
+constexpr GridGeometry kWide{0.0, 0.0, 0.0, 10.0, 5.0};
+constexpr std::int32_t kWx = 70, kWy = 40, kWz = 8;
+
+Trajectory4D random_flight(std::mt19937_64& rng, std::int64_t id) {
+  std::uniform_real_distribution<double> px(0.0, kWx * 10.0), py(0.0, kWy * 10.0);
+  std::uniform_real_distribution<double> pz(1.0, kWz * 5.0 - 1.0);
+  std::uniform_int_distribution<std::int64_t> t0(0, 60'000), leg(2'000, 15'000);
+  std::uniform_int_distribution<int> legs(1, 4), kind(0, 3);
+  Trajectory4D t{id, {}};
+  std::int64_t now = t0(rng);
+  t.points.push_back({px(rng), py(rng), pz(rng), milliseconds{now}});
+  for (int i = legs(rng); i > 0; --i) {
+    const auto& last = t.points.back();
+    now += leg(rng);
+    switch (kind(rng)) {
+      case 0:  // hover
+        t.points.push_back({last.x_m, last.y_m, last.z_m, milliseconds{now}});
+        break;
+      case 1:  // vertical
+        t.points.push_back({last.x_m, last.y_m, pz(rng), milliseconds{now}});
+        break;
+      case 2:  // level
+        t.points.push_back({px(rng), py(rng), last.z_m, milliseconds{now}});
+        break;
+      default:
+        t.points.push_back({px(rng), py(rng), pz(rng), milliseconds{now}});
+    }
+  }
+  return t;
+}
+
+struct Fleet {
+  std::vector<Trajectory4D> flights;
+  std::vector<std::tuple<Voxel, std::int64_t, std::int64_t, std::int64_t>> pads;  // v, b, e, id
+};
+
+Fleet random_fleet(std::uint64_t seed, int flights) {
+  std::mt19937_64 rng(seed);
+  Fleet f;
+  std::uniform_int_distribution<std::int32_t> x(0, kWx - 1), y(0, kWy - 1), z(0, kWz - 1);
+  std::uniform_int_distribution<std::int64_t> t(0, 80'000), d(1, 9'000);
+  for (int i = 1; i <= flights; ++i) {
+    f.flights.push_back(random_flight(rng, i));
+    if (i % 3 == 0) {
+      const std::int64_t b = t(rng);
+      f.pads.emplace_back(Voxel{x(rng), y(rng), z(rng)}, b, b + d(rng), i);
+    }
+  }
+  return f;
+}
+
+const SeparationEnvelope kEnvWide{14.0, 4.0, milliseconds{400}};
+
+void add(ReservationTable& table, const Fleet& f, std::int64_t skip = -1) {
+  for (const auto& tr : f.flights) {
+    if (tr.id != skip) {
+      ASSERT_TRUE(table.reserve(tr, kEnvWide, kEnvWide, kWide));
+    }
+  }
+  for (const auto& [v, b, e, id] : f.pads) {
+    if (id != skip) {
+      ASSERT_TRUE(table.reserve_pad(v, milliseconds{b}, milliseconds{e}, id));
+    }
+  }
+}
+
+TEST(ReservationTable, LevelFlightSharesOneEntryPerColumnAcrossItsBand) {
+  ReservationTable table(kWx, kWy, kWz);
+  // Level at z = 17.5 m: the vertical band (+-4 m) touches layers 2..4, all busy over the same
+  // instants in each column.
+  ASSERT_TRUE(table.reserve(line(1, {15, 15, 17.5, milliseconds{0}}, {655, 385, 17.5,
+                                                                      milliseconds{60'000}}),
+                            kEnvWide, kEnvWide, kWide));
+  EXPECT_LT(table.entry_count() * 2, table.voxel_count());
+  // Every layer of a run reports the same reservation, the layers outside none.
+  const Voxel mid{33, 20, 3};
+  const auto here = table.reservations(mid);
+  ASSERT_EQ(here.size(), 1u);
+  EXPECT_EQ(here[0].owner, 1);
+  EXPECT_EQ(table.reservations(Voxel{33, 20, 2}), here);
+  EXPECT_EQ(table.reservations(Voxel{33, 20, 4}), here);
+  EXPECT_TRUE(table.reservations(Voxel{33, 20, 6}).empty());
+  EXPECT_TRUE(table.reservations(Voxel{33, 20, 0}).empty());
+}
+
+TEST(ReservationTable, ReleaseOfAnyFlightEqualsNeverReservingIt) {
+  const Fleet fleet = random_fleet(11, 40);
+  ReservationTable all(kWx, kWy, kWz);
+  add(all, fleet);
+  std::mt19937_64 rng(5);
+  std::vector<std::int64_t> ids;
+  for (std::int64_t i = 1; i <= 40; ++i) ids.push_back(i);
+  std::shuffle(ids.begin(), ids.end(), rng);
+  ids.resize(6);
+  for (const std::int64_t id : ids) {
+    ReservationTable without(kWx, kWy, kWz);
+    add(without, fleet, id);
+    ReservationTable released(kWx, kWy, kWz);
+    add(released, fleet);
+    EXPECT_GT(released.release(id), 0u);
+    EXPECT_EQ(released.entry_count(), without.entry_count()) << "flight " << id;
+    EXPECT_EQ(released.owner_count(), without.owner_count());
+    EXPECT_EQ(snapshot(released), snapshot(without)) << "flight " << id;
+  }
+  // Releasing everything, in random order, empties the table; it can be refilled as before.
+  std::vector<std::int64_t> order;
+  for (std::int64_t i = 1; i <= 40; ++i) order.push_back(i);
+  std::shuffle(order.begin(), order.end(), rng);
+  const Snapshot full = snapshot(all);
+  for (const std::int64_t id : order) all.release(id);
+  EXPECT_EQ(all.entry_count(), 0u);
+  EXPECT_EQ(all.owner_count(), 0u);
+  EXPECT_EQ(all.voxel_count(), 0u);
+  add(all, fleet);
+  EXPECT_EQ(snapshot(all), full);
+}
+
+TEST(ReservationTable, SafeIntervalsBeforeReserveComeBackAfterRelease) {
+  const Fleet fleet = random_fleet(23, 30);
+  ReservationTable table(kWx, kWy, kWz);
+  add(table, fleet);
+  std::mt19937_64 rng(9);
+  std::uniform_int_distribution<std::int32_t> x(0, kWx - 1), y(0, kWy - 1), z(0, kWz - 1);
+  std::vector<Voxel> probe;
+  for (int i = 0; i < 3000; ++i) probe.push_back(Voxel{x(rng), y(rng), z(rng)});
+  auto intervals = [&] {
+    std::vector<std::vector<SafeInterval>> out;
+    for (const Voxel& v : probe) out.push_back(table.safe_intervals(v));
+    return out;
+  };
+  const auto before = intervals();
+  Fleet extra = random_fleet(99, 12);
+  for (auto& tr : extra.flights) tr.id += 1000;
+  for (auto& pad : extra.pads) std::get<3>(pad) += 1000;
+  add(table, extra);
+  EXPECT_NE(intervals(), before);
+  for (std::int64_t id = 1001; id <= 1012; ++id) table.release(id);
+  EXPECT_EQ(intervals(), before);
+}
+
+TEST(ReservationTable, PruneBeforeKeepsEveryAnswerFromThenOn) {
+  const Fleet fleet = random_fleet(31, 50);
+  ReservationTable table(kWx, kWy, kWz);
+  add(table, fleet);
+  const Snapshot before = snapshot(table);
+  const std::size_t entries_before = table.entry_count();
+  // Prune 1 ms before some busy span ends, so that an off-by-one in either direction shows.
+  const Millis t = [&] {
+    for (const auto& [key, ivs] : before) {
+      for (const auto& iv : ivs) {
+        if (iv.begin > milliseconds{50'000} && iv.begin < milliseconds{60'000}) {
+          return iv.begin - milliseconds{1};
+        }
+      }
+    }
+    return Millis{55'000};
+  }();
+  ASSERT_NE(t, Millis{55'000});
+  const std::size_t removed = table.prune_before(t);
+  EXPECT_GT(removed, 0u);
+  EXPECT_EQ(table.entry_count(), entries_before - removed);
+  EXPECT_LT(table.owner_count(), 50u);  // flights over by t are forgotten
+  const Snapshot after = snapshot(table);
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<std::int64_t> off(0, 60'000), len(0, 5'000);
+  for (const auto& [key, old_ivs] : before) {
+    const auto& new_ivs = after.at(key);
+    // The intervals ending after t are the same, except that the one holding t may begin
+    // earlier; nothing ending by t is kept busy.
+    std::vector<SafeInterval> a, b;
+    for (const auto& iv : old_ivs) {
+      if (iv.end > t) a.push_back(SafeInterval{std::max(iv.begin, t), iv.end});
+    }
+    for (const auto& iv : new_ivs) {
+      if (iv.end > t) b.push_back(SafeInterval{std::max(iv.begin, t), iv.end});
+    }
+    ASSERT_EQ(a, b);
+    for (const auto& r : table.reservations(Voxel{std::get<0>(key), std::get<1>(key),
+                                                  std::get<2>(key)})) {
+      ASSERT_GT(r.end, t);
+    }
+    const Voxel v{std::get<0>(key), std::get<1>(key), std::get<2>(key)};
+    for (int k = 0; k < 3; ++k) {
+      const Millis from = k == 0 ? t : t + milliseconds{off(rng)};
+      const Millis to = k == 0 ? t : from + milliseconds{len(rng)};
+      bool old_free = false;
+      for (const auto& iv : old_ivs) old_free = old_free || (iv.begin <= from && to <= iv.end);
+      ASSERT_EQ(table.is_free(v, from, to), old_free);
+    }
+  }
+  // Releasing a flight that was partly pruned frees exactly what was left of it: the same as
+  // pruning a table that never held it.
+  const std::int64_t id = [&] {
+    for (const auto& tr : fleet.flights) {
+      if (tr.points.front().t < t && tr.points.back().t > t) return tr.id;
+    }
+    return std::int64_t{-1};
+  }();
+  ASSERT_GT(id, 0);
+  ReservationTable without(kWx, kWy, kWz);
+  add(without, fleet, id);
+  without.prune_before(t);
+  table.release(id);
+  EXPECT_EQ(snapshot(table), snapshot(without));
+  EXPECT_EQ(table.entry_count(), without.entry_count());
+  // Pruning after everything ended empties the table.
+  table.prune_before(table.latest_end());
+  EXPECT_EQ(table.entry_count(), 0u);
+  EXPECT_EQ(table.owner_count(), 0u);
+  EXPECT_EQ(table.prune_before(table.latest_end()), 0u);
+}
+
+TEST(ReservationTable, TimeSpanIsLimitedAndMovedForwardByPruning) {
+  constexpr std::int64_t kDay = 86'400'000;
+  ReservationTable table(4, 4, 2);
+  const Voxel pad{1, 1, 0};
+  ASSERT_TRUE(table.reserve_pad(pad, milliseconds{0}, milliseconds{1000}, 1));
+  // A long slot crossing day 30.
+  ASSERT_TRUE(table.reserve_pad(pad, milliseconds{29 * kDay}, milliseconds{31 * kDay}, 2));
+  auto r = table.reserve_pad(pad, milliseconds{45 * kDay}, milliseconds{45 * kDay + 1}, 3);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, "RESERVATION_TIME_OUT_OF_RANGE");
+  EXPECT_EQ(table.entry_count(), 2u);  // unchanged
+  auto back = table.reserve_pad(pad, milliseconds{-13 * kDay}, milliseconds{-13 * kDay + 1}, 3);
+  ASSERT_FALSE(back);
+  EXPECT_EQ(back.error().reason, "RESERVATION_TIME_OUT_OF_RANGE");
+  // Also a swept trajectory, all or nothing.
+  const SeparationEnvelope env{4.0, 2.0, milliseconds{100}};
+  auto swept =
+      table.reserve(line(4, {5, 5, 2.5, milliseconds{kDay}}, {35, 35, 2.5, milliseconds{45 * kDay}}),
+                    env, env, kGeo);
+  ASSERT_FALSE(swept);
+  EXPECT_EQ(swept.error().reason, "RESERVATION_TIME_OUT_OF_RANGE");
+  EXPECT_EQ(table.entry_count(), 2u);
+  EXPECT_EQ(table.owner_count(), 2u);
+
+  EXPECT_EQ(table.prune_before(milliseconds{30 * kDay}), 1u);
+  ASSERT_TRUE(table.reserve_pad(pad, milliseconds{45 * kDay}, milliseconds{45 * kDay + 1}, 3));
+  EXPECT_EQ(table.safe_intervals(pad),
+            (std::vector<SafeInterval>{{kTimeNegInf, milliseconds{29 * kDay}},
+                                       {milliseconds{31 * kDay}, milliseconds{45 * kDay}},
+                                       {milliseconds{45 * kDay + 1}, kTimeInf}}));
+  const auto held = table.reservations(pad);
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0], (Reservation{milliseconds{29 * kDay}, milliseconds{31 * kDay}, 2}));
+  EXPECT_EQ(table.release(2), 1u);
+  EXPECT_TRUE(table.is_free(pad, milliseconds{30 * kDay}, milliseconds{44 * kDay}));
+  // A slot closed for good fits whatever the span, survives pruning and is released exactly.
+  ASSERT_TRUE(table.reserve_pad(pad, milliseconds{50 * kDay}, kTimeInf - milliseconds{1}, 5));
+  EXPECT_EQ(table.safe_intervals(pad).back(), (SafeInterval{kTimeInf - milliseconds{1}, kTimeInf}));
+  EXPECT_FALSE(table.is_free(pad, milliseconds{900 * kDay}, milliseconds{900 * kDay}));
+  EXPECT_EQ(table.latest_end(), kTimeInf - milliseconds{1});
+  EXPECT_EQ(table.prune_before(milliseconds{46 * kDay}), 1u);  // slot 3 only
+  EXPECT_EQ(table.reservations(pad),
+            (std::vector<Reservation>{{milliseconds{50 * kDay}, kTimeInf - milliseconds{1}, 5}}));
+  EXPECT_EQ(table.release(5), 1u);
+  // An emptied table takes a fresh span wherever the next reservation lies.
+  table.release(3);
+  ASSERT_TRUE(table.reserve_pad(pad, milliseconds{400 * kDay}, milliseconds{400 * kDay + 5}, 4));
+  EXPECT_FALSE(table.is_free(pad, milliseconds{400 * kDay}, milliseconds{400 * kDay + 1}));
+}
+
+TEST(ReservationTable, AColumnMayHoldMoreEntriesThanOnePoolChunk) {
+  ReservationTable table(2, 2, 3);
+  const Voxel pad{1, 0, 2};
+  constexpr std::int64_t kSlots = 70'000;  // > 65,536 entries: a block of its own
+  for (std::int64_t i = 0; i < kSlots; ++i) {
+    ASSERT_TRUE(table.reserve_pad(pad, milliseconds{10 * i}, milliseconds{10 * i + 5}, 1 + i % 2));
+  }
+  EXPECT_EQ(table.entry_count(), static_cast<std::size_t>(kSlots));
+  const auto ivs = table.safe_intervals(pad);
+  ASSERT_EQ(ivs.size(), static_cast<std::size_t>(kSlots) + 1);
+  EXPECT_EQ(ivs[1], (SafeInterval{milliseconds{5}, milliseconds{10}}));
+  EXPECT_TRUE(table.is_free(Voxel{1, 0, 1}, milliseconds{0}, milliseconds{1'000'000}));
+  EXPECT_EQ(table.release(1), static_cast<std::size_t>(kSlots / 2));
+  EXPECT_EQ(table.safe_intervals(pad).size(), static_cast<std::size_t>(kSlots / 2) + 1);
+  EXPECT_EQ(table.prune_before(milliseconds{10 * kSlots}), static_cast<std::size_t>(kSlots / 2));
+  EXPECT_EQ(table.safe_intervals(pad), (std::vector<SafeInterval>{{kTimeNegInf, kTimeInf}}));
 }
 
 }  // namespace

@@ -166,6 +166,11 @@ constexpr std::array kCatalogue = {
     // Multi-leg missions in 4D (issue 4, `skylane plan --from-vertiport --to-vertiport`).
     ErrorSpec{"PAYLOAD_ABOVE_CLASS_LIMIT", C::kInvalidArgument, ec::kUsage,
               "the payload exceeds the vehicle class's max_payload_kg (or every class's)"},
+    // Reservation table storage (issue 3, compact store).
+    ErrorSpec{"RESERVATION_TIME_OUT_OF_RANGE", C::kOutOfRange, ec::kDataErr,
+              "a reservation lies outside the table's ~49-day time span (prune_before moves it)"},
+    ErrorSpec{"RESERVATION_COLUMN_FULL", C::kResourceExhausted, ec::kUnavailable,
+              "a grid column would hold more reservation entries than the table allows"},
 };
 
 }  // namespace

@@ -174,8 +174,7 @@ void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
     return;
   }
   busy_.clear();
-  const auto held = table_->reservations(v);
-  busy_.assign(held.begin(), held.end());
+  table_->reservations(v, busy_);
   const std::size_t n_table = busy_.size();
   overlay_->blocked(v.x, v.y, v.z, busy_);
   if (busy_.size() == n_table) {
@@ -197,6 +196,12 @@ void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
 
 bool ZonedReservations::is_free(search::Voxel v, Millis from, Millis to) const {
   if (to < from) return false;
+  if (!table_->contains(v)) return false;
+  // Without timed zones in the column the table answers directly (its scan stops at the first
+  // entry beginning after `to`, instead of building every safe interval of the voxel).
+  if (overlay_->empty() || !overlay_->column_has_zones(airspace_->column(v.x, v.y))) {
+    return table_->is_free(v, from, to);
+  }
   safe_intervals(v, search::kTimeInf, scratch_);
   return std::any_of(scratch_.begin(), scratch_.end(),
                      [&](const SafeInterval& iv) { return iv.begin <= from && to <= iv.end; });
