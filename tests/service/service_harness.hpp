@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -192,6 +193,95 @@ inline std::int64_t now_unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+}  // namespace skylane::testing
+
+#include "skylane/conflict/conflict_checker.hpp"
+#include "skylane/geo/geo_frame.hpp"
+
+namespace skylane::testing {
+
+struct ConflictAudit {
+  int planned = 0;     ///< PLANNED or ACTIVE missions fetched
+  int legs = 0;
+  int violations = -1;  ///< -1 when the audit could not run
+  std::string error;
+};
+
+/// Fetches every mission through ListMissions (`token` should be the authority's), converts
+/// the WGS 84 waypoints back to UTM 50N (the default map's CRS) and runs the independent
+/// conflict checker over all PLANNED / ACTIVE plans.
+inline ConflictAudit audit_conflicts(pb::MissionService::Stub& stub,
+                                     pb::ReferenceService::Stub& reference,
+                                     const std::string& token) {
+  ConflictAudit a;
+  auto frame = geo::GeoFrame::create("EPSG:32650");
+  if (!frame) {
+    a.error = frame.error().to_string();
+    return a;
+  }
+  std::map<std::string, traj::SeparationEnvelope> envelopes;
+  {
+    pb::ListVehicleClassesResponse classes;
+    auto ctx = context_with(&token);
+    if (!reference.ListVehicleClasses(ctx.get(), {}, &classes).ok()) {
+      a.error = "ListVehicleClasses failed";
+      return a;
+    }
+    for (const auto& c : classes.vehicle_classes()) {
+      traj::SeparationEnvelope e;
+      e.horizontal_m = c.horizontal_separation_m();
+      e.vertical_m = c.vertical_separation_m();
+      envelopes[c.name()] = e;
+    }
+  }
+  std::vector<traj::Trajectory4D> trajectories;
+  std::vector<traj::SeparationEnvelope> env;
+  std::int64_t t_ref = -1;
+  pb::ListMissionsRequest lr;
+  lr.set_page_size(1000);
+  for (;;) {
+    pb::ListMissionsResponse page;
+    auto ctx = context_with(&token, std::chrono::seconds(120));
+    if (auto st = stub.ListMissions(ctx.get(), lr, &page); !st.ok()) {
+      a.error = "ListMissions: " + st.error_message();
+      return a;
+    }
+    for (const auto& m : page.missions()) {
+      if (m.state() != pb::MISSION_STATE_PLANNED && m.state() != pb::MISSION_STATE_ACTIVE) {
+        continue;
+      }
+      ++a.planned;
+      for (const auto& leg : m.plan().legs()) {
+        traj::Trajectory4D t;
+        t.id = m.id();
+        for (const auto& w : leg.waypoints()) {
+          if (t_ref < 0) t_ref = w.t_unix_ms();
+          auto p = frame->to_plane({w.lon_deg(), w.lat_deg()});
+          if (!p) {
+            a.error = p.error().to_string();
+            return a;
+          }
+          t.points.push_back({p->x_m, p->y_m, w.alt_amsl_m(), traj::Millis(w.t_unix_ms() - t_ref)});
+        }
+        trajectories.push_back(std::move(t));
+        env.push_back(envelopes[m.plan().vehicle_class()]);
+        ++a.legs;
+      }
+    }
+    if (page.next_page_token().empty()) break;
+    lr.set_page_token(page.next_page_token());
+  }
+  std::vector<conflict::FlightRef> refs;
+  for (std::size_t i = 0; i < trajectories.size(); ++i) refs.push_back({&trajectories[i], env[i]});
+  auto report = conflict::check_all(refs);
+  if (!report) {
+    a.error = report.error().to_string();
+    return a;
+  }
+  a.violations = static_cast<int>(report->violations.size());
+  return a;
 }
 
 }  // namespace skylane::testing

@@ -1,5 +1,6 @@
 #include "convert.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "skylane/vehicle/vehicle_energy.hpp"
@@ -264,6 +265,16 @@ Result<dispatch::RestrictionSpec> from_proto(const pb::Restriction& in,
   // An explicitly closed ring (last == first) is accepted and stored open.
   if (r.ring_lonlat.size() > 1 && r.ring_lonlat.front() == r.ring_lonlat.back()) {
     r.ring_lonlat.pop_back();
+  }
+  // Distinct vertices: a "polygon" of fewer than 3 encloses nothing.
+  {
+    auto pts = r.ring_lonlat;
+    std::sort(pts.begin(), pts.end());
+    pts.erase(std::unique(pts.begin(), pts.end()), pts.end());
+    if (pts.size() < 3) {
+      return fail("REQUEST_INVALID", "restriction.ring has " + std::to_string(pts.size()) +
+                                         " distinct points; a polygon needs at least 3");
+    }
   }
   r.floor_m = in.floor_m();
   r.ceiling_m = in.ceiling_m();
