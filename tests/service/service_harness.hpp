@@ -2,13 +2,6 @@
 // port with a temporary config and database, and gives C++ gRPC stubs with bearer tokens.
 #pragma once
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <grpcpp/grpcpp.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +13,12 @@
 #include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "skylane/service/auth.hpp"
 #include "skylane/v1/airspace_service.grpc.pb.h"
 #include "skylane/v1/mission_service.grpc.pb.h"
@@ -139,8 +138,8 @@ class ServerProcess {
         << "\"\nroles = [\"operator\"]\n"
         << "[[tokens]]\noperator = \"beta\"\nsha256 = \"" << service::sha256_hex(tokens_.beta)
         << "\"\nroles = [\"operator\"]\n"
-        << "[[tokens]]\noperator = \"caac\"\nsha256 = \""
-        << service::sha256_hex(tokens_.authority) << "\"\nroles = [\"airspace_authority\"]\n";
+        << "[[tokens]]\noperator = \"caac\"\nsha256 = \"" << service::sha256_hex(tokens_.authority)
+        << "\"\nroles = [\"airspace_authority\"]\n";
   }
   void read_ports(const std::string& port_file) {
     std::ifstream in(port_file);
@@ -203,7 +202,7 @@ inline std::int64_t now_unix_ms() {
 namespace skylane::testing {
 
 struct ConflictAudit {
-  int planned = 0;     ///< PLANNED or ACTIVE missions fetched
+  int planned = 0;  ///< PLANNED or ACTIVE missions fetched
   int legs = 0;
   int violations = -1;  ///< -1 when the audit could not run
   std::string error;

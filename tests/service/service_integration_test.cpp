@@ -1,18 +1,18 @@
 // Integration tests of skylaned (issue 5 §5-§7): the real binary on a loopback port with a
 // temporary config (two operators, one airspace authority) and database, driven by C++ gRPC
 // stubs and by examples/operator_console.py. Needs the default map (ctest fixture default_map).
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
 #include "service_harness.hpp"
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
 #include "skylane/conflict/conflict_checker.hpp"
 #include "skylane/geo/geo_frame.hpp"
 
@@ -61,8 +61,8 @@ class ServiceTest : public ::testing::Test {
   }
   const TestTokens& tok() const { return server_->tokens(); }
 
-  grpc::Status submit(const std::string& token, const pb::SubmitMissionRequest& r,
-                      pb::Mission& out, std::string* reason = nullptr) {
+  grpc::Status submit(const std::string& token, const pb::SubmitMissionRequest& r, pb::Mission& out,
+                      std::string* reason = nullptr) {
     auto ctx = context_with(&token, 60s);
     const auto st = missions_->SubmitMission(ctx.get(), r, &out);
     if (reason) *reason = reason_of(*ctx);
@@ -135,9 +135,9 @@ TEST_F(ServiceTest, SubmitGetListCancelAndIdempotency) {
 
 TEST_F(ServiceTest, OperatorsAreIsolated) {
   pb::Mission m;
-  ASSERT_TRUE(submit(tok().alpha,
-                     submit_request(kHub, "Pinghu relay", 1.0, now_unix_ms() + 25 * 60'000), m)
-                  .ok());
+  ASSERT_TRUE(
+      submit(tok().alpha, submit_request(kHub, "Pinghu relay", 1.0, now_unix_ms() + 25 * 60'000), m)
+          .ok());
   pb::GetMissionRequest g;
   g.set_id(m.id());
   pb::Mission got;
@@ -179,15 +179,15 @@ TEST_F(ServiceTest, BadSubmitInputIsRefusedWithAReason) {
     auto r = submit_request(kHub, kHub, 1.0, t);
     r.mutable_mission()->mutable_destination()->mutable_point()->set_lon_deg(100.0);
     r.mutable_mission()->mutable_destination()->mutable_point()->set_lat_deg(22.5);
-    cases.push_back({"outside the map", r, grpc::StatusCode::OUT_OF_RANGE,
-                     "PLAN_POINT_OUTSIDE_MAP"});
+    cases.push_back(
+        {"outside the map", r, grpc::StatusCode::OUT_OF_RANGE, "PLAN_POINT_OUTSIDE_MAP"});
   }
   {
     auto r = submit_request(kHub, kHub, 1.0, t);
     r.mutable_mission()->mutable_origin()->mutable_point()->set_lon_deg(std::nan(""));
     r.mutable_mission()->mutable_origin()->mutable_point()->set_lat_deg(22.5);
-    cases.push_back({"NaN coordinate", r, grpc::StatusCode::INVALID_ARGUMENT,
-                     "MISSION_REQUEST_INVALID"});
+    cases.push_back(
+        {"NaN coordinate", r, grpc::StatusCode::INVALID_ARGUMENT, "MISSION_REQUEST_INVALID"});
   }
   cases.push_back({"negative payload", submit_request(kHub, "Buji relay", -1.0, t),
                    grpc::StatusCode::INVALID_ARGUMENT, "MISSION_REQUEST_INVALID"});
@@ -269,7 +269,7 @@ TEST_F(ServiceTest, AuthenticationAndRoles) {
   EXPECT_EQ(reason_of(*ctx), "AUTH_MISSING");
 
   for (const std::string& bad : {std::string("Basic abc"), std::string("Bearer "),
-                                std::string("Bearer a b"), "Bearer " + std::string(5000, 'x')}) {
+                                 std::string("Bearer a b"), "Bearer " + std::string(5000, 'x')}) {
     grpc::ClientContext c;
     c.AddMetadata("authorization", bad);
     st = missions_->ListMissions(&c, {}, &list);
@@ -332,8 +332,8 @@ TEST_F(ServiceTest, RestrictionReplansAffectedMissionsWithEvents) {
   r->set_name("test fire");
   r->set_kind("emergency");
   const double d = 0.004;  // ~400 m around the middle of the route
-  for (const auto& [dx, dy] : std::vector<std::pair<double, double>>{{-d, -d}, {d, -d}, {d, d},
-                                                                      {-d, d}}) {
+  for (const auto& [dx, dy] :
+       std::vector<std::pair<double, double>>{{-d, -d}, {d, -d}, {d, d}, {-d, d}}) {
     auto* p = r->add_ring();
     p->set_lon_deg(mid.lon_deg() + dx);
     p->set_lat_deg(mid.lat_deg() + dy);
@@ -473,18 +473,17 @@ TEST_F(ServiceTest, AcceptedPlansArePairwiseConflictFree) {
 }
 
 TEST_F(ServiceTest, MetricsEndpointCountsRpcs) {
-  const std::string cmd = "/usr/bin/python3 -c \"import urllib.request,sys; "
-                          "sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:" +
-                          std::to_string(server_->metrics_port()) +
-                          "/metrics').read().decode())\"";
+  const std::string cmd =
+      "/usr/bin/python3 -c \"import urllib.request,sys; "
+      "sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:" +
+      std::to_string(server_->metrics_port()) + "/metrics').read().decode())\"";
   FILE* p = ::popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   std::string text;
   char buf[4096];
   while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) text.append(buf, n);
   ::pclose(p);
-  EXPECT_NE(text.find("skylane_rpc_total{method=\"SubmitMission\",code=\"OK\"}"),
-            std::string::npos)
+  EXPECT_NE(text.find("skylane_rpc_total{method=\"SubmitMission\",code=\"OK\"}"), std::string::npos)
       << text.substr(0, 2000);
   EXPECT_NE(text.find("skylane_rpc_duration_seconds_bucket{method=\"SubmitMission\""),
             std::string::npos);
@@ -500,7 +499,8 @@ struct ConsoleRun {
   std::string out;
 };
 ConsoleRun console(const std::string& target, const std::string& token, const std::string& args) {
-  const std::string cmd = "SKYLANE_TOKEN='" + token + "' /usr/bin/python3 " SKYLANE_SOURCE_DIR
+  const std::string cmd = "SKYLANE_TOKEN='" + token +
+                          "' /usr/bin/python3 " SKYLANE_SOURCE_DIR
                           "/examples/operator_console.py --proto-path " SKYLANE_BINARY_DIR
                           "/python --compact --target " +
                           target + " " + args + " 2>&1";
@@ -519,9 +519,8 @@ TEST_F(ServiceTest, OperatorConsoleRoundTrip) {
   // A watch in the background, counting two events of alpha.
   std::thread watcher;
   ConsoleRun watched;
-  watcher = std::thread([&] {
-    watched = console(target, tok().alpha, "watch --count 2 --timeout 60");
-  });
+  watcher =
+      std::thread([&] { watched = console(target, tok().alpha, "watch --count 2 --timeout 60"); });
   std::this_thread::sleep_for(1500ms);
   auto r = console(target, tok().alpha,
                    "submit --from 'Huaqiangbei hub (SEG Plaza)' --to 114.12,22.62 "
@@ -599,9 +598,8 @@ TEST(ServiceCrash, Kill9UnderLoadLosesNothingAcknowledged) {
           const std::string rid = "crash-" + std::to_string(k) + "-" + std::to_string(i);
           auto ctx = context_with(&token, 20s);
           pb::Mission m;
-          if (stub->SubmitMission(ctx.get(),
-                                  submit_request(pr.first, pr.second, 1.0, t0 + i * 10'000, rid),
-                                  &m)
+          if (stub->SubmitMission(
+                      ctx.get(), submit_request(pr.first, pr.second, 1.0, t0 + i * 10'000, rid), &m)
                   .ok()) {
             std::lock_guard lock(mu);
             acked.push_back({token, rid, m.id()});
@@ -636,10 +634,10 @@ TEST(ServiceCrash, Kill9UnderLoadLosesNothingAcknowledged) {
     const auto& pr = kPairs[0];
     pb::Mission again;
     ctx = context_with(&a.token, 60s);
-    ASSERT_TRUE(
-        stub->SubmitMission(ctx.get(), submit_request(pr.first, pr.second, 1.0, t0, a.request_id),
-                            &again)
-            .ok());
+    ASSERT_TRUE(stub->SubmitMission(ctx.get(),
+                                    submit_request(pr.first, pr.second, 1.0, t0, a.request_id),
+                                    &again)
+                    .ok());
     EXPECT_EQ(again.id(), a.id) << a.request_id;
   }
   // No duplicates: every (operator, request_id) once.

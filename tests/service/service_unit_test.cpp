@@ -1,10 +1,10 @@
 // Unit tests of skylaned's building blocks: the SQLite journal, the config layering and the
 // bearer-token table.
-#include <gtest/gtest.h>
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "skylane/dispatch/mission_json.hpp"
 #include "skylane/service/auth.hpp"
@@ -36,7 +36,8 @@ dispatch::Mission mission(std::int64_t id, const std::string& op, const std::str
   leg.from = "Buji relay";
   leg.to = "114.1,22.6";
   leg.trajectory.id = id;
-  leg.trajectory.points = {{1.0, 2.0, 100.0, traj::Millis(0)}, {3.0, 4.0, 120.0, traj::Millis(5000)}};
+  leg.trajectory.points = {{1.0, 2.0, 100.0, traj::Millis(0)},
+                           {3.0, 4.0, 120.0, traj::Millis(5000)}};
   leg.trajectory_epoch_unix_ms = 1'700'000'000'000;
   plan.legs.push_back(leg);
   m.plan = plan;
@@ -124,8 +125,8 @@ TEST(SqliteJournal, WalModeSecondWriterRefusedCorruptRowNamed) {
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
   sqlite3_finalize(st);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE missions SET json='{\"id\": 7}' WHERE id=7", nullptr,
-                         nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE missions SET json='{\"id\": 7}' WHERE id=7", nullptr, nullptr,
+                         nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto j = SqliteJournal::open(path);
@@ -219,8 +220,7 @@ TEST(ServiceConfig, PlaintextOnlyOnLoopbackAndTokensWellFormed) {
 }
 
 TEST(TokenTable, AuthenticatesByHashWithRoles) {
-  EXPECT_EQ(sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   TokenTable t({{"alpha", sha256_hex("secret-a"), {"operator"}},
                 {"caac", sha256_hex("secret-c"), {"airspace_authority", "operator"}}});
   auto p = t.authenticate("Bearer secret-a");

@@ -1,10 +1,5 @@
 // `skylaned`: the gRPC dispatch service (serve), its health probe (healthcheck) and token
 // helpers. A thin CLI over skylane::service::Server; see docs/service.md.
-#include <grpcpp/grpcpp.h>
-#include <pthread.h>
-#include <signal.h>
-
-#include <CLI/CLI.hpp>
 #include <atomic>
 #include <fstream>
 #include <iostream>
@@ -12,6 +7,11 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include <CLI/CLI.hpp>
+#include <grpcpp/grpcpp.h>
+#include <pthread.h>
+#include <signal.h>
+
 #include "skylane/airspace/airspace_file.hpp"
 #include "skylane/core/error.hpp"
 #include "skylane/service/auth.hpp"
@@ -48,7 +48,8 @@ int run_serve(const ServeFlags& f) {
   if (!f.map.empty()) config.map = f.map;
   if (!f.db.empty()) config.db = f.db;
   if (!f.catalogue.empty()) config.catalogue = f.catalogue;
-  if (!f.metrics_listen.empty()) config.metrics_listen = f.metrics_listen == "off" ? "" : f.metrics_listen;
+  if (!f.metrics_listen.empty())
+    config.metrics_listen = f.metrics_listen == "off" ? "" : f.metrics_listen;
   if (!f.log_level.empty()) config.log_level = f.log_level;
   if (!f.log_format.empty()) config.log_format = f.log_format;
   if (!f.port_file.empty()) config.port_file = f.port_file;
@@ -127,7 +128,7 @@ int run_healthcheck(const std::string& target, const std::string& ca, const std:
   const std::string name = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
   std::cout << name << "\n";
   return resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? ec::kOk
-                                                                          : ec::kUnavailable;
+                                                                         : ec::kUnavailable;
 }
 
 }  // namespace
@@ -141,7 +142,8 @@ int main(int argc, char** argv) {
   ServeFlags f;
   auto* serve = app.add_subcommand("serve", "Serve the dispatch API (docs/service.md)");
   serve->add_option("-c,--config", f.config_file, "TOML config file");
-  serve->add_option("--listen", f.listen, "gRPC listen address HOST:PORT (default 127.0.0.1:50051)");
+  serve->add_option("--listen", f.listen,
+                    "gRPC listen address HOST:PORT (default 127.0.0.1:50051)");
   serve->add_option("--map", f.map, "Airspace file (.skya)");
   serve->add_option("--db", f.db, "SQLite journal path");
   serve->add_option("--catalogue", f.catalogue, "Vehicle catalogue TOML");

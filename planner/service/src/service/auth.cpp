@@ -1,11 +1,11 @@
 #include "skylane/service/auth.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-
-#include <algorithm>
-#include <array>
 
 namespace skylane::service {
 
@@ -28,8 +28,7 @@ Result<std::string> generate_token() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     return fail("INTERNAL", "the OpenSSL random generator failed");
   }
-  static constexpr char kB64[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   std::uint32_t acc = 0;
   int bits = 0;
@@ -56,11 +55,9 @@ Result<Principal> TokenTable::authenticate(
     return fail("AUTH_MALFORMED", "the authorization metadata is not 'Bearer <token>'");
   }
   const std::string_view token = h.substr(kBearer.size());
-  if (token.size() > 4096 || !std::all_of(token.begin(), token.end(), [](char c) {
-        return c > 0x20 && c < 0x7f;
-      })) {
-    return fail("AUTH_MALFORMED",
-                "the bearer token must be 1 .. 4096 visible ASCII characters");
+  if (token.size() > 4096 ||
+      !std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+    return fail("AUTH_MALFORMED", "the bearer token must be 1 .. 4096 visible ASCII characters");
   }
   const std::string digest = sha256_hex(token);
   const TokenEntry* match = nullptr;

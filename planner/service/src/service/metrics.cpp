@@ -1,16 +1,16 @@
 #include "skylane/service/metrics.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <sstream>
 
 namespace skylane::service {
 namespace {
@@ -85,8 +85,8 @@ std::string Metrics::render() const {
     os << "# HELP skylane_rpc_total gRPC calls handled, by method and status code.\n";
     os << "# TYPE skylane_rpc_total counter\n";
     for (const auto& [key, n] : rpc_total_) {
-      os << "skylane_rpc_total{method=\"" << key.first << "\",code=\"" << key.second << "\"} "
-         << n << "\n";
+      os << "skylane_rpc_total{method=\"" << key.first << "\",code=\"" << key.second << "\"} " << n
+         << "\n";
     }
     os << "# HELP skylane_rpc_duration_seconds gRPC call latency, by method.\n";
     os << "# TYPE skylane_rpc_duration_seconds histogram\n";
@@ -179,9 +179,10 @@ void MetricsHttpServer::run() {
     std::string response;
     if (line.rfind("GET /metrics ", 0) == 0 || line == "GET /metrics") {
       const std::string body = metrics_.render();
-      response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-                 "Content-Length: " +
-                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+      response =
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+          "Content-Length: " +
+          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
     } else {
       const std::string body = "only GET /metrics is served here\n";
       response = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: " +

@@ -1,17 +1,5 @@
 #include "skylane/service/server.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/resource_quota.h>
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -22,6 +10,17 @@
 #include <thread>
 
 #include "convert.hpp"
+#include <fcntl.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "skylane/airspace/airspace_file.hpp"
 #include "skylane/dispatch/dispatcher.hpp"
 #include "skylane/service/auth.hpp"
@@ -121,8 +120,8 @@ Result<std::int64_t> parse_page_token(const std::string& token) {
   std::int64_t v = 0;
   for (const char c : token) {
     if (c < '0' || c > '9' || v > (std::int64_t{1} << 58)) {
-      return fail("PAGE_TOKEN_INVALID", "page_token '" + token.substr(0, 64) +
-                                            "' was not returned by this server");
+      return fail("PAGE_TOKEN_INVALID",
+                  "page_token '" + token.substr(0, 64) + "' was not returned by this server");
     }
     v = v * 10 + (c - '0');
   }
@@ -144,8 +143,8 @@ Result<void> write_file_0600(const std::string& path, const std::string& content
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail("IO_ERROR", "cannot write '" + path + "': " + std::strerror(errno));
   ::fchmod(fd, 0600);
-  const bool ok = ::write(fd, content.data(), content.size()) ==
-                  static_cast<ssize_t>(content.size());
+  const bool ok =
+      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
   ::close(fd);
   if (!ok) return fail("IO_ERROR", "cannot write '" + path + "'");
   return {};
@@ -254,8 +253,8 @@ struct Server::Impl {
       Result<void> r = [&]() -> Result<void> {
         auto principal = authenticate(ctx);
         if (!principal) {
-          spdlog::warn("auth_failed method={} peer={} reason={} detail=\"{}\"", method,
-                       ctx->peer(), principal.error().reason, principal.error().message);
+          spdlog::warn("auth_failed method={} peer={} reason={} detail=\"{}\"", method, ctx->peer(),
+                       principal.error().reason, principal.error().message);
           return tl::unexpected(principal.error());
         }
         who = principal->operator_id;
@@ -279,8 +278,8 @@ struct Server::Impl {
       spdlog::debug("rpc method={} operator={} code=OK ms={:.1f}", method, who, seconds * 1e3);
     } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
                status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
-      spdlog::warn("rpc method={} operator={} peer={} code={} ms={:.1f} error=\"{}\"", method,
-                   who, ctx->peer(), code, seconds * 1e3, status.error_message());
+      spdlog::warn("rpc method={} operator={} peer={} code={} ms={:.1f} error=\"{}\"", method, who,
+                   ctx->peer(), code, seconds * 1e3, status.error_message());
     } else {
       spdlog::info("rpc method={} operator={} code={} ms={:.1f} error=\"{}\"", method, who, code,
                    seconds * 1e3, status.error_message());
@@ -455,14 +454,14 @@ class MissionServiceImpl final : public pb::MissionService::Service {
             std::atomic<int>& n;
             ~Release() { n.fetch_sub(1); }
           } release{s_.watchers};
-          std::uint64_t cursor =
-              req->has_after_seq() ? req->after_seq() : d.stats().last_event_seq;
+          std::uint64_t cursor = req->has_after_seq() ? req->after_seq() : d.stats().last_event_seq;
           // Headers go out at once so the client knows the stream is open.
           writer->SendInitialMetadata();
           while (!ctx->IsCancelled()) {
             if (s_.stopping.load()) {
-              return fail("DISPATCH_SHUTTING_DOWN", "skylaned is shutting down; reconnect with "
-                                                    "after_seq to resume");
+              return fail("DISPATCH_SHUTTING_DOWN",
+                          "skylaned is shutting down; reconnect with "
+                          "after_seq to resume");
             }
             const auto events = d.events_after(cursor, 250ms, 256);
             for (const auto& e : events) {
@@ -512,8 +511,7 @@ class AirspaceServiceImpl final : public pb::AirspaceService::Service {
         });
   }
 
-  grpc::Status RemoveRestriction(grpc::ServerContext* ctx,
-                                 const pb::RemoveRestrictionRequest* req,
+  grpc::Status RemoveRestriction(grpc::ServerContext* ctx, const pb::RemoveRestrictionRequest* req,
                                  pb::Restriction* out) override {
     return s_.handle(ctx, "RemoveRestriction",
                      [&](dispatch::Dispatcher& d, const Principal& p) -> Result<void> {
@@ -530,28 +528,28 @@ class AirspaceServiceImpl final : public pb::AirspaceService::Service {
 
   grpc::Status ListRestrictions(grpc::ServerContext* ctx, const pb::ListRestrictionsRequest* req,
                                 pb::ListRestrictionsResponse* out) override {
-    return s_.handle(ctx, "ListRestrictions",
-                     [&](dispatch::Dispatcher& d, const Principal&) -> Result<void> {
-                       auto after = parse_page_token(req->page_token());
-                       if (!after) return tl::unexpected(after.error());
-                       auto size = page_size_of(req->page_size(), 100);
-                       if (!size) return tl::unexpected(size.error());
-                       auto all = d.restrictions();
-                       std::sort(all.begin(), all.end(),
-                                 [](const auto& a, const auto& b) { return a.id < b.id; });
-                       std::size_t n = 0;
-                       for (const auto& r : all) {
-                         if (r.id <= *after) continue;
-                         if (n == *size) {
-                           out->set_next_page_token(std::to_string(out->restrictions(
-                               out->restrictions_size() - 1).id()));
-                           break;
-                         }
-                         to_proto(r, *out->add_restrictions());
-                         ++n;
-                       }
-                       return {};
-                     });
+    return s_.handle(
+        ctx, "ListRestrictions", [&](dispatch::Dispatcher& d, const Principal&) -> Result<void> {
+          auto after = parse_page_token(req->page_token());
+          if (!after) return tl::unexpected(after.error());
+          auto size = page_size_of(req->page_size(), 100);
+          if (!size) return tl::unexpected(size.error());
+          auto all = d.restrictions();
+          std::sort(all.begin(), all.end(),
+                    [](const auto& a, const auto& b) { return a.id < b.id; });
+          std::size_t n = 0;
+          for (const auto& r : all) {
+            if (r.id <= *after) continue;
+            if (n == *size) {
+              out->set_next_page_token(
+                  std::to_string(out->restrictions(out->restrictions_size() - 1).id()));
+              break;
+            }
+            to_proto(r, *out->add_restrictions());
+            ++n;
+          }
+          return {};
+        });
   }
 
   grpc::Status QueryAirspace(grpc::ServerContext* ctx, const pb::QueryAirspaceRequest* req,
@@ -725,11 +723,12 @@ Result<std::unique_ptr<Server>> Server::start(ServiceConfig config) {
         return tl::unexpected(w.error());
       }
     }
-    tokens.push_back(TokenEntry{"local", sha256_hex(token),
-                                {role::kOperator, role::kAirspaceAuthority}});
-    spdlog::warn("no [[tokens]] configured: operator 'local' (operator + airspace_authority) "
-                 "authenticates with the token in {} (loopback only)",
-                 c.token_file);
+    tokens.push_back(
+        TokenEntry{"local", sha256_hex(token), {role::kOperator, role::kAirspaceAuthority}});
+    spdlog::warn(
+        "no [[tokens]] configured: operator 'local' (operator + airspace_authority) "
+        "authenticates with the token in {} (loopback only)",
+        c.token_file);
   }
   s.tokens = std::make_unique<TokenTable>(std::move(tokens));
   int plans = c.limits.max_concurrent_plans;
@@ -743,11 +742,10 @@ Result<std::unique_ptr<Server>> Server::start(ServiceConfig config) {
   std::shared_ptr<grpc::ServerCredentials> creds;
   if (!c.tls.cert.empty()) {
     grpc::SslServerCredentialsOptions opts(
-        c.tls.client_ca.empty()
-            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-            : (c.tls.require_client_cert
-                   ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-                   : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY));
+        c.tls.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                : (c.tls.require_client_cert
+                                       ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                       : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY));
     opts.pem_key_cert_pairs.push_back({read_pem(c.tls.key), read_pem(c.tls.cert)});
     if (!c.tls.client_ca.empty()) opts.pem_root_certs = read_pem(c.tls.client_ca);
     creds = grpc::SslServerCredentials(opts);
@@ -808,18 +806,18 @@ Result<std::unique_ptr<Server>> Server::start(ServiceConfig config) {
   if (!journal) return fail_start(journal.error());
   dispatch::DispatcherOptions options;
   options.plan_budget = std::chrono::milliseconds(c.limits.plan_budget_ms);
-  auto dispatcher = dispatch::Dispatcher::create(*s.airspace, *s.catalogue,
-                                                 std::move(*journal), options);
+  auto dispatcher =
+      dispatch::Dispatcher::create(*s.airspace, *s.catalogue, std::move(*journal), options);
   if (!dispatcher) return fail_start(dispatcher.error());
   s.dispatcher = std::move(*dispatcher);
   const auto st = s.dispatcher->stats();
   std::size_t missions = 0;
   for (const auto n : st.missions_by_state) missions += n;
-  spdlog::info("loaded map {} ({} vertiports), {} vehicle classes, journal {} ({} missions, {} "
-               "restrictions) in {:.1f} s",
-               c.map, s.airspace->vertiports().size(), s.catalogue->size(), c.db, missions,
-               st.restrictions,
-               std::chrono::duration<double>(Clock::now() - t0).count());
+  spdlog::info(
+      "loaded map {} ({} vertiports), {} vehicle classes, journal {} ({} missions, {} "
+      "restrictions) in {:.1f} s",
+      c.map, s.airspace->vertiports().size(), s.catalogue->size(), c.db, missions, st.restrictions,
+      std::chrono::duration<double>(Clock::now() - t0).count());
 
   s.ready.store(s.dispatcher.get());
   s.advance_thread = std::thread([raw] {

@@ -1,7 +1,5 @@
 #include "skylane/service/service_config.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -9,6 +7,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <toml++/toml.h>
 
 #include "skylane/vehicle/vehicle_catalogue.hpp"
 
@@ -302,8 +302,7 @@ Result<void> apply_environment(ServiceConfig& c, const std::map<std::string, std
       continue;
     }
     if (key == "MAX_CONCURRENT_PLANS" || key == "MAX_WATCHERS") {
-      int& target =
-          key == "MAX_WATCHERS" ? c.limits.max_watchers : c.limits.max_concurrent_plans;
+      int& target = key == "MAX_WATCHERS" ? c.limits.max_watchers : c.limits.max_concurrent_plans;
       if (!parse_int_text(value, target)) return bad("expected an integer");
       continue;
     }
@@ -359,7 +358,7 @@ Result<void> validate_config(const ServiceConfig& c) {
     return invalid("journal_synchronous '" + c.journal_synchronous + "'",
                    "expected \"full\" or \"normal\"");
   }
-  static const std::set<std::string> kLevels = {"trace", "debug", "info",    "warn",
+  static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(c.log_level)) {
     return invalid("log_level '" + c.log_level + "'",
@@ -378,8 +377,9 @@ Result<void> validate_config(const ServiceConfig& c) {
                    "expected 0 (number of cores) .. 1024");
   }
   if (l.default_deadline_ms <= 0 || l.plan_budget_ms < 0 || l.shutdown_grace_ms < 0) {
-    return invalid("limits", "default_deadline_ms must be > 0, plan_budget_ms and "
-                             "shutdown_grace_ms >= 0");
+    return invalid("limits",
+                   "default_deadline_ms must be > 0, plan_budget_ms and "
+                   "shutdown_grace_ms >= 0");
   }
   if (l.max_watchers < 1) return invalid("limits.max_watchers", "expected >= 1");
   const bool tls = !c.tls.cert.empty() || !c.tls.key.empty();
@@ -401,8 +401,9 @@ Result<void> validate_config(const ServiceConfig& c) {
                    "key, or set allow_insecure_remote = true");
   }
   if (c.tokens.empty() && !is_loopback_address(c.listen)) {
-    return invalid("tokens", "no [[tokens]] configured: a generated local token is only "
-                             "allowed on a loopback listen address");
+    return invalid("tokens",
+                   "no [[tokens]] configured: a generated local token is only "
+                   "allowed on a loopback listen address");
   }
   std::set<std::string> hashes;
   for (std::size_t i = 0; i < c.tokens.size(); ++i) {
@@ -412,8 +413,9 @@ Result<void> validate_config(const ServiceConfig& c) {
       return invalid(w + ".operator", "expected 1 .. 128 characters");
     }
     if (!is_hex64(t.sha256_hex)) {
-      return invalid(w + ".sha256", "expected 64 lower-case hex digits (sha256sum of the token; "
-                                    "`skylaned hash-token` prints it)");
+      return invalid(w + ".sha256",
+                     "expected 64 lower-case hex digits (sha256sum of the token; "
+                     "`skylaned hash-token` prints it)");
     }
     if (!hashes.insert(t.sha256_hex).second) {
       return invalid(w + ".sha256", "the same token hash appears twice");

@@ -1,9 +1,9 @@
 #include "skylane/service/sqlite_journal.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <filesystem>
+
+#include <sqlite3.h>
 
 #include "skylane/dispatch/mission_json.hpp"
 
@@ -105,9 +105,9 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::string& pa
                   path + ": journal_mode is '" + (mode ? mode : "?") + "', not wal");
     }
   }
-  if (auto r = impl->exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
-                                                   : "PRAGMA synchronous=NORMAL",
-                          "JOURNAL_READ_FAILED", what);
+  if (auto r = impl->exec(
+          options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+          "JOURNAL_READ_FAILED", what);
       !r) {
     return tl::unexpected(r.error());
   }
@@ -131,8 +131,8 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::string& pa
   }
   {
     Stmt st;
-    if (sqlite3_prepare_v2(impl->db, "SELECT value FROM meta WHERE key='schema_version'", -1,
-                           &st.s, nullptr) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(impl->db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st.s,
+                           nullptr) != SQLITE_OK ||
         sqlite3_step(st.s) != SQLITE_ROW) {
       return fail("JOURNAL_READ_FAILED", path + ": " + impl->errmsg());
     }
@@ -158,13 +158,13 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::string& pa
       !r) {
     return tl::unexpected(r.error());
   }
-  if (auto r = impl->prepare(impl->delete_restriction, "DELETE FROM restrictions WHERE id=?1",
-                             path);
+  if (auto r =
+          impl->prepare(impl->delete_restriction, "DELETE FROM restrictions WHERE id=?1", path);
       !r) {
     return tl::unexpected(r.error());
   }
-  if (auto r = impl->prepare(impl->bump_meta,
-                             "UPDATE meta SET value=max(value, ?2) WHERE key=?1", path);
+  if (auto r =
+          impl->prepare(impl->bump_meta, "UPDATE meta SET value=max(value, ?2) WHERE key=?1", path);
       !r) {
     return tl::unexpected(r.error());
   }
@@ -259,8 +259,8 @@ Result<dispatch::JournalState> SqliteJournal::load() {
   };
   {
     Stmt st;
-    if (sqlite3_prepare_v2(d.db, "SELECT id, json FROM missions ORDER BY id", -1, &st.s,
-                           nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(d.db, "SELECT id, json FROM missions ORDER BY id", -1, &st.s, nullptr) !=
+        SQLITE_OK) {
       return read_failed("reading missions");
     }
     int rc;
@@ -270,8 +270,8 @@ Result<dispatch::JournalState> SqliteJournal::load() {
       const int n = sqlite3_column_bytes(st.s, 1);
       auto m = dispatch::mission_from_json(std::string_view(text ? text : "", n));
       if (!m) {
-        return fail("JOURNAL_CORRUPT", path_ + ": missions row id " + std::to_string(id) + ": " +
-                                           m.error().message);
+        return fail("JOURNAL_CORRUPT",
+                    path_ + ": missions row id " + std::to_string(id) + ": " + m.error().message);
       }
       if (m->id != id) {
         return fail("JOURNAL_CORRUPT", path_ + ": missions row id " + std::to_string(id) +
@@ -305,14 +305,14 @@ Result<dispatch::JournalState> SqliteJournal::load() {
   }
   {
     Stmt st;
-    if (sqlite3_prepare_v2(d.db, "SELECT key, value FROM meta", -1, &st.s, nullptr) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(d.db, "SELECT key, value FROM meta", -1, &st.s, nullptr) != SQLITE_OK) {
       return read_failed("reading meta");
     }
     while (sqlite3_step(st.s) == SQLITE_ROW) {
       const std::string key = reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0));
       const auto v = sqlite3_column_int64(st.s, 1);
-      if (key == "next_mission_id") state.next_mission_id = std::max<std::int64_t>(state.next_mission_id, v);
+      if (key == "next_mission_id")
+        state.next_mission_id = std::max<std::int64_t>(state.next_mission_id, v);
       if (key == "next_restriction_id") {
         state.next_restriction_id = std::max<std::int64_t>(state.next_restriction_id, v);
       }

@@ -19,9 +19,8 @@ namespace skylane::service {
 
 /// Cumulative histogram with fixed bucket bounds in seconds.
 struct Histogram {
-  static constexpr std::array<double, 14> kBoundsS = {0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,  0.1,    0.25,  0.5,  1.0,
-                                                      2.5,   5.0,    10.0,  30.0};
+  static constexpr std::array<double, 14> kBoundsS = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0};
   std::array<std::uint64_t, kBoundsS.size()> buckets{};  ///< non-cumulative counts per bound
   std::uint64_t count = 0;
   double sum_s = 0.0;

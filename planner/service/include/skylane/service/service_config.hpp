@@ -33,8 +33,8 @@ struct TlsConfig {
 };
 
 struct LimitsConfig {
-  std::int64_t max_message_bytes = 1 << 20;  ///< per request and response
-  int max_concurrent_plans = 0;              ///< 0 = number of cores
+  std::int64_t max_message_bytes = 1 << 20;   ///< per request and response
+  int max_concurrent_plans = 0;               ///< 0 = number of cores
   std::int64_t default_deadline_ms = 10'000;  ///< when the client sets none (and the maximum)
   std::int64_t plan_budget_ms = 5'000;        ///< wall time per mission plan
   std::int64_t shutdown_grace_ms = 10'000;    ///< in-flight RPCs get this long on SIGTERM
@@ -43,13 +43,13 @@ struct LimitsConfig {
 
 struct ServiceConfig {
   std::string listen = "127.0.0.1:50051";
-  bool allow_insecure_remote = false;  ///< plaintext on a non-loopback address
-  std::string map;        ///< .skya file
-  std::string catalogue;  ///< vehicle catalogue TOML
-  std::string db;         ///< SQLite journal
-  std::string journal_synchronous = "full";  ///< "full" (default) or "normal"
+  bool allow_insecure_remote = false;             ///< plaintext on a non-loopback address
+  std::string map;                                ///< .skya file
+  std::string catalogue;                          ///< vehicle catalogue TOML
+  std::string db;                                 ///< SQLite journal
+  std::string journal_synchronous = "full";       ///< "full" (default) or "normal"
   std::string metrics_listen = "127.0.0.1:9464";  ///< "" disables /metrics
-  std::string log_level = "info";  ///< trace, debug, info, warn, error, critical, off
+  std::string log_level = "info";   ///< trace, debug, info, warn, error, critical, off
   std::string log_format = "text";  ///< "text" or "json"
   /// Where the generated local token is written when no tokens are configured (loopback only).
   std::string token_file;
