@@ -133,6 +133,25 @@ constexpr std::array kCatalogue = {
               "no vehicle class of that name is known"},
     ErrorSpec{"VERTIPORT_UNKNOWN", C::kNotFound, ec::kUsage,
               "the map has no vertiport of that name"},
+
+    // Dispatch core (issue 5 §2).
+    ErrorSpec{"MISSION_NOT_FOUND", C::kNotFound, ec::kUsage,
+              "no mission of that id (or it belongs to another operator)"},
+    ErrorSpec{"MISSION_FINAL", C::kFailedPrecondition, ec::kUsage,
+              "the mission is already completed, rejected or cancelled"},
+    ErrorSpec{"JOURNAL_WRITE_FAILED", C::kUnavailable, ec::kIoErr,
+              "the mission journal could not store a change durably; nothing was acknowledged"},
+    ErrorSpec{"JOURNAL_READ_FAILED", C::kUnavailable, ec::kIoErr,
+              "the mission journal could not be opened or read"},
+    ErrorSpec{"JOURNAL_CORRUPT", C::kDataLoss, ec::kDataErr,
+              "a journal row cannot be decoded (the message names the row and field)"},
+    ErrorSpec{"DISPATCH_RECOVERY_FAILED", C::kDataLoss, ec::kDataErr,
+              "a stored plan could not be restored into the reservation table"},
+    ErrorSpec{"RESTRICTION_NOT_FOUND", C::kNotFound, ec::kUsage, "no restriction of that id"},
+    ErrorSpec{"DISPATCH_SHUTTING_DOWN", C::kUnavailable, ec::kUnavailable,
+              "the dispatcher is shutting down and accepts no new work"},
+
+    // Simulator (issue 6).
     ErrorSpec{"SCENARIO_PARSE_ERROR", C::kInvalidArgument, ec::kConfig,
               "a simulation scenario file is not valid TOML"},
     ErrorSpec{"SCENARIO_UNKNOWN_KEY", C::kInvalidArgument, ec::kConfig,

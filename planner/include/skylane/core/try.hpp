@@ -9,6 +9,15 @@
   if (!var##_result_) return tl::unexpected(var##_result_.error()); \
   auto var = std::move(*var##_result_)
 
+// SKY_ASSIGN(lhs, expr): like SKY_TRY, but assigns to an existing lvalue (a member, a field).
+#define SKY_CONCAT_INNER_(a, b) a##b
+#define SKY_CONCAT_(a, b) SKY_CONCAT_INNER_(a, b)
+#define SKY_ASSIGN_IMPL_(tmp, lhs, expr)                  \
+  auto tmp = (expr);                                      \
+  if (!tmp) return tl::unexpected(tmp.error());           \
+  lhs = std::move(*tmp)
+#define SKY_ASSIGN(lhs, expr) SKY_ASSIGN_IMPL_(SKY_CONCAT_(sky_assign_, __LINE__), lhs, expr)
+
 #define SKY_CHECK(expr)                                                       \
   do {                                                                        \
     auto sky_check_result_ = (expr);                                          \

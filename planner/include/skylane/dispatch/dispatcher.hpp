@@ -30,6 +30,9 @@ struct DispatcherOptions {
   /// Unix ms of the planner's Millis 0 (trajectories are stored relative to it). Default:
   /// 0 = the UTC midnight before the first clock reading.
   std::int64_t epoch_unix_ms = 0;
+  /// Vehicle classes served (catalogue names); empty = every class of the catalogue. Each costs
+  /// a planner (about a second and 50 MB on the default map).
+  std::vector<std::string> vehicle_classes;
   /// Clock of the dispatcher (Unix ms). Default: the system clock. The simulator sets its own.
   std::function<std::int64_t()> clock;
   /// Wall-time budget per mission plan (all legs, all classes tried); 0 = none.
@@ -157,8 +160,9 @@ class Dispatcher {
   /// Wakes every waiter of events_after and makes new waits return at once.
   void shutdown();
 
-  /// Trajectories of every PLANNED and ACTIVE mission (one per leg), for audits with the
-  /// independent conflict checker, plus their class names (parallel vector).
+  /// Trajectories of every PLANNED and ACTIVE mission, for audits with the independent conflict
+  /// checker: one per mission, its legs joined (the vehicle waits on the relay pad between
+  /// legs), times in ms since epoch_unix_ms().
   struct Flight {
     std::int64_t mission_id;
     std::string vehicle_class;

@@ -47,6 +47,8 @@ class MemoryJournal final : public Journal {
   std::vector<Mission> missions_;  ///< by id - 1 (ids are dense)
   std::vector<RestrictionSpec> restrictions_;
   std::size_t commits_ = 0;
+  std::int64_t max_mission_id_ = 0;  ///< ids stay unused after a restriction is removed
+  std::int64_t max_restriction_id_ = 0;
 };
 
 }  // namespace skylane::dispatch

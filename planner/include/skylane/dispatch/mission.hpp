@@ -53,9 +53,10 @@ struct MissionRequest {
 struct PlannedLeg {
   std::string from;  ///< vertiport name, or "LON,LAT" for a coordinate end
   std::string to;
-  /// Working frame metres, z AMSL, t = ms since the dispatcher epoch (DispatcherOptions).
-  /// id = the mission id.
+  /// Working frame metres, z AMSL, t = ms since trajectory_epoch_unix_ms (the dispatcher's
+  /// epoch when it was planned; a restarted dispatcher shifts it onto its own). id = mission id.
   traj::Trajectory4D trajectory;
+  std::int64_t trajectory_epoch_unix_ms = 0;
   std::int64_t departure_unix_ms = 0;  ///< take-off
   std::int64_t arrival_unix_ms = 0;    ///< touchdown
   double distance_m = 0.0;

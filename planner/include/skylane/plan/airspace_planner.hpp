@@ -44,6 +44,7 @@ struct PlanRequest {
   std::optional<traj::Millis> arrival_deadline;     ///< landed by then, if set
   traj::Millis goal_dwell{60'000};  ///< time on the landing pad after touch-down (reserved)
   std::int64_t trajectory_id = 0;   ///< owner id of the result's reservations
+  const class RestrictionSet* restrictions = nullptr;  // SHIM
 };
 
 /// Which constraint made a request infeasible (Outcome::kNoRoute).
