@@ -113,7 +113,8 @@ std::vector<MissionRecord> generate_missions(const Scenario& s, std::uint64_t se
       const std::int64_t seg_end = std::min(end, (hour_index + 1) * kHourMs -
                                                      static_cast<std::int64_t>(s.utc_offset_s) * 1000);
       const int hod = static_cast<int>(((hour_index % 24) + 24) % 24);
-      const double rate_per_ms = per_day * prof[hod] / total / (24.0 * kHourMs);
+      // prof[hod] / total of the day's missions fall in this clock hour.
+      const double rate_per_ms = per_day * prof[hod] / total / static_cast<double>(kHourMs);
       if (rate_per_ms > 0) {
         double t = static_cast<double>(seg_begin);
         for (;;) {

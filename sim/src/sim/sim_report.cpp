@@ -119,6 +119,9 @@ std::vector<std::vector<std::array<double, 2>>> wkt_rings(const std::string& wkt
 
 Audit audit_flights(const SimResult& result, const vehicle::VehicleCatalogue& catalogue) {
   Audit a;
+  // Airborne legs, one trajectory each. Ground waits between legs are left out: a relay's pads
+  // share the vertiport's point in the plans, so two drones parked on different pads there
+  // would look like a collision; pads are allocated by count (PadOracle), not by position.
   std::vector<conflict::FlightRef> refs;
   for (const auto& j : result.jobs) {
     if (j.state == "REJECTED") continue;
@@ -138,6 +141,15 @@ Audit audit_flights(const SimResult& result, const vehicle::VehicleCatalogue& ca
     return a;
   }
   a.conflicts = rep->violations.size();
+  for (std::size_t i = 0; i < rep->violations.size() && i < 10; ++i) {
+    const auto& v = rep->violations[i];
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "missions %lld and %lld from t=%.1f s to %.1f s: horizontal %.1f m, vertical %.1f m",
+                  static_cast<long long>(v.id_a), static_cast<long long>(v.id_b), v.begin.count(),
+                  v.end.count(), v.min_horizontal_m, v.min_vertical_m);
+    a.examples.push_back(buf);
+  }
   const double d3 = rep->min_separation.distance_3d.distance_m;
   const double dh = rep->min_separation.horizontal_within_vertical.distance_m;
   a.min_separation_3d_m = std::isfinite(d3) ? r3(d3) : -1;
@@ -317,6 +329,7 @@ json make_summary(const Scenario& s, const SimResult& r, const Audit& audit) {
   j["audited_flights"] = audit.flights;
   j["conflicts"] = audit.error.empty() ? json(audit.conflicts) : json(nullptr);
   j["audit_error"] = audit.error;
+  j["conflict_examples"] = audit.examples;
   j["min_separation_m"] = audit.min_separation_3d_m >= 0 ? json(audit.min_separation_3d_m) : json(nullptr);
   j["min_horizontal_separation_m"] =
       audit.min_horizontal_separation_m >= 0 ? json(audit.min_horizontal_separation_m) : json(nullptr);
@@ -332,7 +345,7 @@ std::string missions_csv(const Scenario& s, const SimResult& r) {
   std::ostringstream o;
   o << "id,kind,origin,destination,vehicle_class,payload_kg,priority,release,deadline,state,"
        "reason,drone,assigned,departure,arrival,completed,delivery_s,on_time,legs,stops,"
-       "distance_m,energy_wh,replans,pad_wait_s\n";
+       "distance_m,energy_wh,replans,pad_wait_s,detail\n";
   auto t = [&](std::int64_t ms) { return ms > 0 ? format_local_time(ms, s.utc_offset_s) : std::string(); };
   for (const auto& j : r.jobs) {
     o << csv(j.record.id) << ',' << (j.ferry ? "ferry" : "delivery") << ',' << csv(j.record.origin)
@@ -348,7 +361,8 @@ std::string missions_csv(const Scenario& s, const SimResult& r) {
       << ',' << (j.ferry || j.state != "COMPLETED" ? "" : (j.on_time() ? "1" : "0")) << ','
       << j.legs.size() << ',' << j.stops.size() << ',' << fmt("%.1f", j.distance_m) << ','
       << fmt("%.1f", j.energy_wh) << ',' << j.replans << ','
-      << fmt("%.1f", static_cast<double>(j.pad_wait_ms) / 1000.0) << "\n";
+      << fmt("%.1f", static_cast<double>(j.pad_wait_ms) / 1000.0) << ',' << csv(j.reason_text)
+      << "\n";
   }
   return o.str();
 }

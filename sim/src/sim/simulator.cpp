@@ -115,6 +115,7 @@ class Model {
         d.id = static_cast<int>(drones_.size());
         d.vc = c.find(g.vehicle_class);
         d.home = d.at = index_.at(g.home);
+        d.since = s.start_unix_ms;
         d.out.id = d.id;
         d.out.vehicle_class = g.vehicle_class;
         d.out.home = g.home;
@@ -127,12 +128,8 @@ class Model {
       }
     }
     idle_ = static_cast<int>(drones_.size());
-    class_order_ = s.policy.class_preference;
-    for (const auto& cls : fleet_classes_) {
-      if (std::find(class_order_.begin(), class_order_.end(), cls) == class_order_.end()) {
-        class_order_.push_back(cls);
-      }
-    }
+    // "any" missions: the preference list if given (only those classes), else fleet order.
+    class_order_ = s.policy.class_preference.empty() ? fleet_classes_ : s.policy.class_preference;
     for (const auto& m : missions) {
       Job j;
       j.out.record = m;
@@ -430,6 +427,7 @@ class Model {
     if (!res) {
       job.out.state = "REJECTED";
       job.out.reason = res.error().reason;
+      job.out.reason_text = res.error().message;
       return false;
     }
     job.out.dispatch_id = res->id;
@@ -437,6 +435,7 @@ class Model {
     if (res->state != dispatch::MissionState::kPlanned || !res->plan || res->plan->legs.empty()) {
       job.out.state = "REJECTED";
       job.out.reason = res->reason.empty() ? "NOT_PLANNED" : res->reason;
+      job.out.reason_text = res->reason_text;
       return false;
     }
     job.out.state = "PLANNED";

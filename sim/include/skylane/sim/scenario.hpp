@@ -42,8 +42,8 @@ struct Policy {
   double unloading_s = 120.0;  ///< on the pad after the last touch-down
   double max_wait_s = 3600.0;  ///< a mission waiting this long for a drone is rejected
   double ferry_payload_kg = 0.1;  ///< nominal payload of an empty repositioning flight
-  /// Class preference for missions with vehicle_class "any": the first fleet class whose
-  /// payload limit admits the mission (empty = fleet order).
+  /// Classes for missions with vehicle_class "any", in order: the first whose payload limit
+  /// admits the mission and that has an idle drone (empty = every fleet class, fleet order).
   std::vector<std::string> class_preference;
 };
 

@@ -25,6 +25,8 @@ struct Audit {
   double min_horizontal_separation_m = -1;  ///< horizontal, among pairs vertically close
   double horizon_m = 0;
   std::string error;  ///< non-empty if the checker refused a trajectory
+  /// The first few violations: "mission A vs mission B at T: horizontal H m, vertical V m".
+  std::vector<std::string> examples;
 };
 
 [[nodiscard]] Audit audit_flights(const SimResult& result,

@@ -42,6 +42,7 @@ struct JobOutcome {
   bool ferry = false;
   std::string state = "WAITING";  ///< COMPLETED, REJECTED, UNFINISHED
   std::string reason;             ///< rejection reason (dispatch core's, or NO_DRONE_AVAILABLE ...)
+  std::string reason_text;        ///< the core's explanation, when it gave one
   std::string vehicle_class;
   int drone = -1;
   std::int64_t dispatch_id = 0;
