@@ -4,12 +4,11 @@
 // would take hours; see docs/sim.md). Needs build/<preset>/shenzhen-boluo.skya for all but the
 // engine benchmarks. Peak memory is the process's (ru_maxrss): run one day benchmark per process
 // (--benchmark_filter) for a clean figure.
-#include <sys/resource.h>
-
 #include <random>
 #include <string>
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include "skylane/sim/event_queue.hpp"
 #include "skylane/sim/sim_run.hpp"
@@ -77,7 +76,8 @@ void run_day(benchmark::State& state, std::vector<std::string> overrides) {
     }
     state.counters["missions"] = r->summary["missions_released"].get<double>();
     state.counters["completed"] = r->summary["missions_completed"].get<double>();
-    state.counters["conflicts"] = r->summary["conflicts"].is_number() ? r->summary["conflicts"].get<double>() : -1;
+    state.counters["conflicts"] =
+        r->summary["conflicts"].is_number() ? r->summary["conflicts"].get<double>() : -1;
     state.counters["wall_s"] = r->timing["wall_s"].get<double>();
     state.counters["plan_ms_mean"] = r->timing["submit_ms_mean"].get<double>();
     state.counters["events"] = r->timing["events"].get<double>();
@@ -106,7 +106,8 @@ void BM_Growth(benchmark::State& state) {
                   "fleet.ark40.count=" + n(20), "fleet.flycart30.count=" + n(8),
                   "fleet.evtol_hqb.count=" + n(3), "fleet.evtol_boluo.count=" + n(2)});
 }
-BENCHMARK(BM_Growth)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_Growth)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Iterations(1)->Unit(
+    benchmark::kSecond);
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 // The event engine: (time, insertion sequence) order, ties, run_until bounds, no past events.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <random>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "skylane/sim/event_queue.hpp"
 #include "skylane/sim/rng.hpp"

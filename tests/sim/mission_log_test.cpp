@@ -1,12 +1,13 @@
 // Mission log: generation is seeded and deterministic, the CSV round-trips exactly, and each
 // malformed row or unknown name is an error naming its line.
-#include <gtest/gtest.h>
+#include "skylane/sim/mission_log.hpp"
 
 #include <cmath>
 #include <sstream>
 #include <string>
 
-#include "skylane/sim/mission_log.hpp"
+#include <gtest/gtest.h>
+
 #include "skylane/sim/scenario.hpp"
 #include "skylane/sim/sim_time.hpp"
 
@@ -26,7 +27,8 @@ TEST(SimTime, RoundTripsLocalTimes) {
   ASSERT_TRUE(t);
   EXPECT_EQ(*t, (1751324400LL + 1815) * 1000);
   EXPECT_EQ(format_local_time(*t, kUtc8), "2025-07-01T07:30:15");
-  EXPECT_EQ(format_local_time(*parse_local_time("2024-02-29T23:59:59", 0), 0), "2024-02-29T23:59:59");
+  EXPECT_EQ(format_local_time(*parse_local_time("2024-02-29T23:59:59", 0), 0),
+            "2024-02-29T23:59:59");
   EXPECT_FALSE(parse_local_time("2025-13-01T00:00", kUtc8));
   EXPECT_FALSE(parse_local_time("07:00", kUtc8));
 }
@@ -90,7 +92,8 @@ TEST(MissionLog, RoundTripsExactly) {
 
 void expect_line_error(const std::string& row, const std::string& needle) {
   const std::string text = std::string(kMissionLogHeader) +
-                           "\nM1,2025-07-01T08:00:00,A,B,2.50,2025-07-01T09:00:00,0,any\n" + row + "\n";
+                           "\nM1,2025-07-01T08:00:00,A,B,2.50,2025-07-01T09:00:00,0,any\n" + row +
+                           "\n";
   auto r = parse_mission_log(text, "log.csv", kUtc8);
   ASSERT_FALSE(r) << row;
   EXPECT_EQ(r.error().reason, "MISSION_LOG_INVALID");
@@ -119,14 +122,16 @@ TEST(MissionLog, CheckAgainstTheScenario) {
   const Scenario s = scenario();
   const std::string day = "2025-07-01T";
   auto log = [&](const std::string& row) {
-    auto r = parse_mission_log(std::string(kMissionLogHeader) + "\n" + row + "\n", "log.csv", kUtc8);
+    auto r =
+        parse_mission_log(std::string(kMissionLogHeader) + "\n" + row + "\n", "log.csv", kUtc8);
     EXPECT_TRUE(r) << r.error().to_string();
     return check_missions(*r, s, {"A", "B"}, {"ark40"}, "log.csv");
   };
   EXPECT_TRUE(log("M1," + day + "08:00:00,A,B,1," + day + "09:00:00,0,ark40"));
   auto unknown_vp = log("M1," + day + "08:00:00,A,Nowhere,1," + day + "09:00:00,0,any");
   ASSERT_FALSE(unknown_vp);
-  EXPECT_NE(unknown_vp.error().message.find("log.csv:2: unknown vertiport 'Nowhere'"), std::string::npos);
+  EXPECT_NE(unknown_vp.error().message.find("log.csv:2: unknown vertiport 'Nowhere'"),
+            std::string::npos);
   auto unknown_class = log("M1," + day + "08:00:00,A,B,1," + day + "09:00:00,0,zeppelin");
   ASSERT_FALSE(unknown_class);
   EXPECT_NE(unknown_class.error().message.find("zeppelin"), std::string::npos);

@@ -1,9 +1,9 @@
 // Scenario TOML: the default file parses; overrides; each kind of bad input is named.
-#include <gtest/gtest.h>
+#include "skylane/sim/scenario.hpp"
 
 #include <string>
 
-#include "skylane/sim/scenario.hpp"
+#include <gtest/gtest.h>
 
 namespace skylane::sim {
 namespace {
@@ -50,9 +50,10 @@ TEST(Scenario, MinimalParsesWithDefaults) {
 }
 
 TEST(Scenario, OverridesReplaceAndAdd) {
-  auto s = parse_scenario(kMinimal, "mem.toml",
-                          {"fleet.ark40.count=40", "demand.volume=2.5", "policy.after_delivery=stay",
-                           "vertiports.\"Dock (east)\".pads=3", "scenario.start=2025-07-02T08:00"});
+  auto s =
+      parse_scenario(kMinimal, "mem.toml",
+                     {"fleet.ark40.count=40", "demand.volume=2.5", "policy.after_delivery=stay",
+                      "vertiports.\"Dock (east)\".pads=3", "scenario.start=2025-07-02T08:00"});
   ASSERT_TRUE(s) << s.error().to_string();
   EXPECT_EQ(s->fleet[0].count, 40);
   EXPECT_DOUBLE_EQ(s->demand.volume, 2.5);
@@ -73,10 +74,12 @@ TEST(Scenario, UnknownKeysAreErrorsWithTheirPath) {
   std::string t = kMinimal;
   t += "\n[policy]\nassing = \"x\"\n";
   expect_error(parse_scenario(t, "mem.toml"), "SCENARIO_UNKNOWN_KEY", "policy.assing");
-  expect_error(parse_scenario(kMinimal, "mem.toml", {"fleet.ark40.cuont=4"}), "SCENARIO_UNKNOWN_KEY",
-               "command line");
-  expect_error(parse_scenario(kMinimal, "mem.toml", {"nosuch=1"}), "SCENARIO_UNKNOWN_KEY", "nosuch");
-  expect_error(parse_scenario(kMinimal, "mem.toml", {"fleet.ark40.count"}), "USAGE", "key.path=value");
+  expect_error(parse_scenario(kMinimal, "mem.toml", {"fleet.ark40.cuont=4"}),
+               "SCENARIO_UNKNOWN_KEY", "command line");
+  expect_error(parse_scenario(kMinimal, "mem.toml", {"nosuch=1"}), "SCENARIO_UNKNOWN_KEY",
+               "nosuch");
+  expect_error(parse_scenario(kMinimal, "mem.toml", {"fleet.ark40.count"}), "USAGE",
+               "key.path=value");
 }
 
 TEST(Scenario, BadValuesAreNamed) {

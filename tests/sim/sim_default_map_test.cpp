@@ -1,11 +1,11 @@
 // The simulator on the default Shenzhen-Boluo map through the real dispatch core (ctest fixture
 // default_map): a short day completes missions with zero conflicts by the independent checker,
 // and two runs of the same scenario and seed write byte-identical outputs.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "skylane/sim/sim_run.hpp"
 
@@ -49,8 +49,8 @@ TEST(SimDefaultMap, ShortDayIsConflictFreeAndReproducible) {
   if (s["min_separation_m"].is_number()) {
     EXPECT_GT(s["min_separation_m"].get<double>(), 0.0);
   }
-  for (const char* f : {"summary.json", "missions.csv", "trajectories.geojson", "report.html",
-                        "timing.json"}) {
+  for (const char* f :
+       {"summary.json", "missions.csv", "trajectories.geojson", "report.html", "timing.json"}) {
     EXPECT_TRUE(fs::exists(base / "a" / f)) << f;
   }
   const std::string html = slurp(base / "a" / "report.html");
@@ -71,7 +71,8 @@ TEST(SimDefaultMap, ReplaysALogAndRefusesBadOnes) {
   {
     std::ofstream log(dir / "bad.csv");
     log << "id,release,origin,destination,payload_kg,deadline,priority,vehicle_class\n"
-        << "M1,2025-07-01T11:10:00,Huaqiangbei hub (SEG Plaza),Atlantis,2,2025-07-01T12:00:00,0,any\n";
+        << "M1,2025-07-01T11:10:00,Huaqiangbei hub (SEG "
+           "Plaza),Atlantis,2,2025-07-01T12:00:00,0,any\n";
   }
   auto o = small_day("");
   o.log_path = (dir / "bad.csv").string();

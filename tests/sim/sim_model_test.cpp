@@ -1,11 +1,11 @@
 // The fleet and vertiport model on a synthetic three-vertiport map with the straight-line
 // stand-in (no map file, no planner): missions complete, pads and chargers queue, policies
 // apply, the same inputs give the same outputs.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "skylane/sim/mission_log.hpp"
 #include "skylane/sim/mission_port.hpp"
@@ -139,7 +139,8 @@ TEST(SimModel, SinglePadDocksQueueAndChargersAreUsed) {
 TEST(SimModel, MoreDronesNeverCompleteFewerHereAndOneDroneRejectsByTimeout) {
   const SimRun one = run({"fleet.ark40.count=1"});
   const SimRun many = run({"fleet.ark40.count=8"});
-  EXPECT_GE(many.summary["missions_completed"].get<int>(), one.summary["missions_completed"].get<int>());
+  EXPECT_GE(many.summary["missions_completed"].get<int>(),
+            one.summary["missions_completed"].get<int>());
   EXPECT_TRUE(one.summary["rejections"].contains("NO_DRONE_AVAILABLE"));
 }
 

@@ -1,8 +1,6 @@
 // `skylane sim`: one simulated day through the dispatch core, and `skylane sweep`: a grid of
 // what-if overrides x seeds over Open MPI. Thin wrappers over skylane::sim::run_sim
 // (sim/include/skylane/sim/sim_run.hpp) and skylane::sim::run_sweep (sweep.hpp).
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include <unistd.h>
 
 #include "skylane/sim/sim_run.hpp"
 #include "skylane/sim/sweep.hpp"
@@ -42,12 +41,14 @@ class ProgressBar {
   explicit ProgressBar(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
   void operator()(double fraction) {
     if (!enabled_) return;
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
     if (wall < 2.0) return;
     const int width = 40;
     const int filled = static_cast<int>(fraction * width);
-    std::fprintf(stderr, "\r[%s%s] %3.0f %% of simulated time, %.0f s", std::string(filled, '#').c_str(),
-                 std::string(width - filled, '.').c_str(), 100 * fraction, wall);
+    std::fprintf(stderr, "\r[%s%s] %3.0f %% of simulated time, %.0f s",
+                 std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+                 100 * fraction, wall);
     shown_ = true;
   }
   ~ProgressBar() {
@@ -76,11 +77,13 @@ void run_sim_command(const SimFlags& f, ExitStatus& status) {
   const auto& s = r->summary;
   std::printf("%s: %zu missions released, %zu completed, %zu rejected\n",
               s["scenario"].get<std::string>().c_str(), s["missions_released"].get<std::size_t>(),
-              s["missions_completed"].get<std::size_t>(), s["missions_rejected"].get<std::size_t>());
-  std::printf("throughput %.1f missions/hour, on-time %.1f %%, delivery p50 %.1f min / p95 %.1f min\n",
-              s["throughput_per_hour"].get<double>(), 100 * s["on_time_rate"].get<double>(),
-              s["delivery_time_s"]["p50"].get<double>() / 60,
-              s["delivery_time_s"]["p95"].get<double>() / 60);
+              s["missions_completed"].get<std::size_t>(),
+              s["missions_rejected"].get<std::size_t>());
+  std::printf(
+      "throughput %.1f missions/hour, on-time %.1f %%, delivery p50 %.1f min / p95 %.1f min\n",
+      s["throughput_per_hour"].get<double>(), 100 * s["on_time_rate"].get<double>(),
+      s["delivery_time_s"]["p50"].get<double>() / 60,
+      s["delivery_time_s"]["p95"].get<double>() / 60);
   std::printf("conflicts %s (independent checker over %zu flights), min separation %s m\n",
               s["conflicts"].dump().c_str(), s["audited_flights"].get<std::size_t>(),
               s["min_separation_m"].dump().c_str());
@@ -112,10 +115,12 @@ void register_sim(CLI::App& app, ExitStatus& status) {
   auto f = std::make_shared<SimFlags>();
   CLI::App* cmd = app.add_subcommand(
       "sim", "Simulate a day of missions through the dispatch core and write a report");
-  cmd->add_option("--scenario", f->scenario, "Scenario TOML (e.g. sim/scenarios/shenzhen-boluo.toml)")
+  cmd->add_option("--scenario", f->scenario,
+                  "Scenario TOML (e.g. sim/scenarios/shenzhen-boluo.toml)")
       ->required();
-  cmd->add_option("--out", f->out, "Output folder: summary.json, missions.csv, "
-                                   "trajectories.geojson, report.html, timing.json")
+  cmd->add_option("--out", f->out,
+                  "Output folder: summary.json, missions.csv, "
+                  "trajectories.geojson, report.html, timing.json")
       ->required();
   cmd->add_option("--log", f->log, "Replay this mission log (CSV) instead of the demand model");
   cmd->add_option("--seed", f->seed, "Replace the scenario's seed");
@@ -128,8 +133,9 @@ void register_sim(CLI::App& app, ExitStatus& status) {
       "sweep", "Run a grid of what-if overrides x seeds (over Open MPI under mpirun)");
   sw->add_option("--scenario", g->scenario, "Scenario TOML")->required();
   sw->add_option("--grid", g->grid, "Axis key.path=v1,v2,... (repeatable: cartesian product)");
-  sw->add_option("--seeds", g->seeds, "Replications per grid point (seeds derive from the "
-                                      "scenario seed and the replication index)");
+  sw->add_option("--seeds", g->seeds,
+                 "Replications per grid point (seeds derive from the "
+                 "scenario seed and the replication index)");
   sw->add_option("--set", g->set, "Fixed override key.path=value for every run (repeatable)");
   sw->add_option("--out", g->out, "Output folder: sweep.csv, sweep.html")->required();
   sw->add_flag("--quiet", g->quiet, "No per-task lines on stderr");

@@ -17,7 +17,9 @@ class DispatchPort final : public MissionPort {
   std::vector<dispatch::MissionEvent> advance(std::int64_t now_unix_ms) override {
     return d_->advance(now_unix_ms);
   }
-  Result<dispatch::Mission> get(std::int64_t id) const override { return d_->get(id, std::nullopt); }
+  Result<dispatch::Mission> get(std::int64_t id) const override {
+    return d_->get(id, std::nullopt);
+  }
   [[nodiscard]] std::int64_t epoch_unix_ms() const override { return d_->epoch_unix_ms(); }
   [[nodiscard]] const char* kind() const override { return "dispatch"; }
 

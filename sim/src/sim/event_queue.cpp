@@ -3,8 +3,8 @@
 namespace skylane::sim {
 
 // 4-ary heap: children of i are 4i+1 .. 4i+4. Sift with a hole (one copy per level).
-std::uint64_t EventQueue::schedule(std::int64_t time_ms, std::uint32_t kind,
-                                   std::uint32_t subject, std::uint64_t tag) {
+std::uint64_t EventQueue::schedule(std::int64_t time_ms, std::uint32_t kind, std::uint32_t subject,
+                                   std::uint64_t tag) {
   const Event e{time_ms, next_seq_++, kind, subject, tag};
   std::size_t i = heap_.size();
   heap_.push_back(e);

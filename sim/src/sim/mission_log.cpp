@@ -110,8 +110,8 @@ std::vector<MissionRecord> generate_missions(const Scenario& s, std::uint64_t se
       const std::int64_t local = seg_begin + static_cast<std::int64_t>(s.utc_offset_s) * 1000;
       std::int64_t hour_index = local / kHourMs;
       if (local < 0 && local % kHourMs != 0) --hour_index;
-      const std::int64_t seg_end = std::min(end, (hour_index + 1) * kHourMs -
-                                                     static_cast<std::int64_t>(s.utc_offset_s) * 1000);
+      const std::int64_t seg_end = std::min(
+          end, (hour_index + 1) * kHourMs - static_cast<std::int64_t>(s.utc_offset_s) * 1000);
       const int hod = static_cast<int>(((hour_index % 24) + 24) % 24);
       // prof[hod] / total of the day's missions fall in this clock hour.
       const double rate_per_ms = per_day * prof[hod] / total / static_cast<double>(kHourMs);
@@ -145,7 +145,8 @@ std::vector<MissionRecord> generate_missions(const Scenario& s, std::uint64_t se
     }
   }
   std::stable_sort(drawn.begin(), drawn.end(), [](const Drawn& a, const Drawn& b) {
-    if (a.r.release_unix_ms != b.r.release_unix_ms) return a.r.release_unix_ms < b.r.release_unix_ms;
+    if (a.r.release_unix_ms != b.r.release_unix_ms)
+      return a.r.release_unix_ms < b.r.release_unix_ms;
     if (a.flow != b.flow) return a.flow < b.flow;
     return a.index < b.index;
   });
@@ -172,8 +173,7 @@ void write_mission_log(std::ostream& out, const std::vector<MissionRecord>& miss
 }
 
 Result<void> write_mission_log_file(const std::string& path,
-                                    const std::vector<MissionRecord>& missions,
-                                    std::int32_t utc) {
+                                    const std::vector<MissionRecord>& missions, std::int32_t utc) {
   std::ofstream out(path, std::ios::binary);
   if (!out) return fail("IO_ERROR", "cannot write mission log '" + path + "'");
   write_mission_log(out, missions, utc);
@@ -182,8 +182,7 @@ Result<void> write_mission_log_file(const std::string& path,
 }
 
 Result<std::vector<MissionRecord>> parse_mission_log(std::string_view text,
-                                                     const std::string& source,
-                                                     std::int32_t utc) {
+                                                     const std::string& source, std::int32_t utc) {
   std::vector<MissionRecord> out;
   std::istringstream in{std::string(text)};
   std::string line;
@@ -200,7 +199,8 @@ Result<std::vector<MissionRecord>> parse_mission_log(std::string_view text,
     if (trim(line).empty() || line[0] == '#') continue;
     if (!header_seen) {
       if (trim(line) != kMissionLogHeader) {
-        return bad("expected the header '" + std::string(kMissionLogHeader) + "', got '" + line + "'");
+        return bad("expected the header '" + std::string(kMissionLogHeader) + "', got '" + line +
+                   "'");
       }
       header_seen = true;
       continue;
@@ -281,18 +281,20 @@ Result<void> check_missions(const std::vector<MissionRecord>& missions, const Sc
       }
     }
     if (m.vehicle_class != "any" && !known(classes, m.vehicle_class)) {
-      return fail("MISSION_LOG_INVALID", where(m) + ": unknown vehicle class '" +
-                                             m.vehicle_class + "' (not in the fleet)");
+      return fail("MISSION_LOG_INVALID", where(m) + ": unknown vehicle class '" + m.vehicle_class +
+                                             "' (not in the fleet)");
     }
     if (m.release_unix_ms > s.end_unix_ms()) {
-      return fail("MISSION_LOG_INVALID",
-                  where(m) + ": release " + format_local_time(m.release_unix_ms, s.utc_offset_s) +
-                      " is after the scenario end " + format_local_time(s.end_unix_ms(), s.utc_offset_s));
+      return fail("MISSION_LOG_INVALID", where(m) + ": release " +
+                                             format_local_time(m.release_unix_ms, s.utc_offset_s) +
+                                             " is after the scenario end " +
+                                             format_local_time(s.end_unix_ms(), s.utc_offset_s));
     }
     if (m.release_unix_ms < s.start_unix_ms) {
-      return fail("MISSION_LOG_INVALID",
-                  where(m) + ": release " + format_local_time(m.release_unix_ms, s.utc_offset_s) +
-                      " is before the scenario start " + format_local_time(s.start_unix_ms, s.utc_offset_s));
+      return fail("MISSION_LOG_INVALID", where(m) + ": release " +
+                                             format_local_time(m.release_unix_ms, s.utc_offset_s) +
+                                             " is before the scenario start " +
+                                             format_local_time(s.start_unix_ms, s.utc_offset_s));
     }
     if (m.payload_kg <= 0) {
       return fail("MISSION_LOG_INVALID", where(m) + ": payload must be > 0 kg");

@@ -20,9 +20,10 @@ std::string join(const std::vector<std::string>& path) {
   std::string s;
   for (const auto& p : path) {
     if (!s.empty()) s += '.';
-    const bool bare = !p.empty() && p.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
-                                        std::string::npos;
+    const bool bare =
+        !p.empty() && p.find_first_not_of(
+                          "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == std::string::npos;
     s += bare ? p : "\"" + p + "\"";
   }
   return s;
@@ -186,8 +187,8 @@ class Reader {
       const std::string path = prefix + "." + std::string(many);
       if (one) {
         return fail("SCENARIO_INVALID_VALUE", where(path) + line_of(*n) + ": give " +
-                                                  std::string(single) + " or " +
-                                                  std::string(many) + ", not both");
+                                                  std::string(single) + " or " + std::string(many) +
+                                                  ", not both");
       }
       const toml::table* w = n->as_table();
       if (!w) return invalid(path, *n, "a table {\"vertiport name\" = weight}");
@@ -277,11 +278,13 @@ Result<PayloadModel> read_payload(const Reader& r, const toml::table& t, const s
   SKY_TRY(median, r.number(t, "median", p + ".median"));
   SKY_TRY(sigma, r.number(t, "sigma", p + ".sigma"));
   if (m.distribution == "fixed") {
-    if (!value) return fail("SCENARIO_MISSING_FIELD", r.where(p + ".value") + ": fixed needs value");
+    if (!value)
+      return fail("SCENARIO_MISSING_FIELD", r.where(p + ".value") + ": fixed needs value");
     m.min_kg = m.max_kg = m.median_kg = *value;
   } else if (m.distribution == "uniform" || m.distribution == "lognormal") {
     if (!lo || !hi) {
-      return fail("SCENARIO_MISSING_FIELD", r.where(p) + ": " + m.distribution + " needs min and max");
+      return fail("SCENARIO_MISSING_FIELD",
+                  r.where(p) + ": " + m.distribution + " needs min and max");
     }
     m.min_kg = *lo;
     m.max_kg = *hi;
@@ -310,18 +313,22 @@ Result<PayloadModel> read_payload(const Reader& r, const toml::table& t, const s
 Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
   Scenario s;
   s.source = r.source();
-  SKY_CHECK(r.allow(root, "",
-                    {"scenario", "fleet", "vertiports", "policy", "restriction", "demand"}));
+  SKY_CHECK(
+      r.allow(root, "", {"scenario", "fleet", "vertiports", "policy", "restriction", "demand"}));
   // [scenario]
   SKY_TRY(sc, r.table(root, "scenario", "scenario"));
-  if (!sc) return fail("SCENARIO_MISSING_FIELD", r.where("scenario") + ": the [scenario] table is missing");
+  if (!sc)
+    return fail("SCENARIO_MISSING_FIELD",
+                r.where("scenario") + ": the [scenario] table is missing");
   SKY_CHECK(r.allow(*sc, "scenario",
                     {"name", "map", "catalogue", "planner", "seed", "utc_offset_h", "start",
                      "duration_h", "plan_budget_ms"}));
   SKY_TRY(name, r.string(*sc, "name", "scenario.name"));
   s.name = name.value_or("scenario");
   SKY_TRY(map, r.string(*sc, "map", "scenario.map"));
-  if (!map) return fail("SCENARIO_MISSING_FIELD", r.where("scenario.map") + ": the airspace file is required");
+  if (!map)
+    return fail("SCENARIO_MISSING_FIELD",
+                r.where("scenario.map") + ": the airspace file is required");
   s.map = *map;
   SKY_TRY(cat, r.string(*sc, "catalogue", "scenario.catalogue"));
   s.catalogue = cat.value_or("");
@@ -337,14 +344,18 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
   }
   s.seed = static_cast<std::uint64_t>(seed.value_or(1));
   SKY_TRY(utc_h, r.number_or(*sc, "utc_offset_h", "scenario.utc_offset_h", 8.0, -14.0));
-  if (utc_h > 14.0) return fail("SCENARIO_INVALID_VALUE", r.where("scenario.utc_offset_h") + ": above 14");
+  if (utc_h > 14.0)
+    return fail("SCENARIO_INVALID_VALUE", r.where("scenario.utc_offset_h") + ": above 14");
   s.utc_offset_s = static_cast<std::int32_t>(std::lround(utc_h * 3600));
   SKY_TRY(start, r.time(*sc, "start", "scenario.start", s.utc_offset_s));
-  if (!start) return fail("SCENARIO_MISSING_FIELD", r.where("scenario.start") + ": required (local YYYY-MM-DDTHH:MM:SS)");
+  if (!start)
+    return fail("SCENARIO_MISSING_FIELD",
+                r.where("scenario.start") + ": required (local YYYY-MM-DDTHH:MM:SS)");
   s.start_unix_ms = *start;
   SKY_TRY(dur, r.number_or(*sc, "duration_h", "scenario.duration_h", 24.0, 0.0));
   if (dur <= 0 || dur > 24.0 * 31) {
-    return fail("SCENARIO_INVALID_VALUE", r.where("scenario.duration_h") + ": must be in (0, 744] hours");
+    return fail("SCENARIO_INVALID_VALUE",
+                r.where("scenario.duration_h") + ": must be in (0, 744] hours");
   }
   s.duration_ms = std::llround(dur * 3.6e6);
   SKY_TRY(budget, r.number_or(*sc, "plan_budget_ms", "scenario.plan_budget_ms", 0.0, 0.0));
@@ -353,7 +364,8 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
   // [fleet.<group>]
   SKY_TRY(fleet, r.table(root, "fleet", "fleet"));
   if (!fleet || fleet->empty()) {
-    return fail("SCENARIO_INVALID_VALUE", r.where("fleet") + ": a fleet of zero drones (add [fleet.<class>] with count > 0)");
+    return fail("SCENARIO_INVALID_VALUE",
+                r.where("fleet") + ": a fleet of zero drones (add [fleet.<class>] with count > 0)");
   }
   for (const auto& [k, node] : *fleet) {
     const std::string p = "fleet." + join({std::string(k.str())});
@@ -367,16 +379,20 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
     SKY_TRY(count, r.integer(*g, "count", p + ".count"));
     if (!count) return fail("SCENARIO_MISSING_FIELD", r.where(p + ".count") + ": required");
     if (*count < 0 || *count > 100000) {
-      return fail("SCENARIO_INVALID_VALUE", r.where(p + ".count") + ": " + std::to_string(*count) + " is not in [0, 100000]");
+      return fail("SCENARIO_INVALID_VALUE",
+                  r.where(p + ".count") + ": " + std::to_string(*count) + " is not in [0, 100000]");
     }
     fg.count = static_cast<int>(*count);
     SKY_TRY(home, r.string(*g, "home", p + ".home"));
-    if (!home) return fail("SCENARIO_MISSING_FIELD", r.where(p + ".home") + ": required (a vertiport of the map)");
+    if (!home)
+      return fail("SCENARIO_MISSING_FIELD",
+                  r.where(p + ".home") + ": required (a vertiport of the map)");
     fg.home = *home;
     s.fleet.push_back(fg);
   }
   if (s.fleet_size() == 0) {
-    return fail("SCENARIO_INVALID_VALUE", r.where("fleet") + ": a fleet of zero drones (every count is 0)");
+    return fail("SCENARIO_INVALID_VALUE",
+                r.where("fleet") + ": a fleet of zero drones (every count is 0)");
   }
 
   // [vertiports."name"]
@@ -393,12 +409,14 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
                                std::pair{"battery_stock", &o.battery_stock}}) {
         SKY_TRY(x, r.integer(*v, key, p + "." + key));
         if (x && (*x < 0 || *x > 10000)) {
-          return fail("SCENARIO_INVALID_VALUE", r.where(p + "." + key) + ": " + std::to_string(*x) + " is not in [0, 10000]");
+          return fail("SCENARIO_INVALID_VALUE",
+                      r.where(p + "." + key) + ": " + std::to_string(*x) + " is not in [0, 10000]");
         }
         if (x) *slot = static_cast<int>(*x);
       }
       if (o.pads && *o.pads == 0) {
-        return fail("SCENARIO_INVALID_VALUE", r.where(p + ".pads") + ": a vertiport needs at least one pad");
+        return fail("SCENARIO_INVALID_VALUE",
+                    r.where(p + ".pads") + ": a vertiport needs at least one pad");
       }
       s.vertiports.push_back(o);
     }
@@ -413,18 +431,24 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
     SKY_TRY(assign, r.string(*pol, "assign", "policy.assign"));
     s.policy.assign = assign.value_or(s.policy.assign);
     if (s.policy.assign != "nearest_idle" && s.policy.assign != "at_origin") {
-      return fail("SCENARIO_INVALID_VALUE", r.where("policy.assign") + ": '" + s.policy.assign + "' is not nearest_idle or at_origin");
+      return fail("SCENARIO_INVALID_VALUE", r.where("policy.assign") + ": '" + s.policy.assign +
+                                                "' is not nearest_idle or at_origin");
     }
     SKY_TRY(after, r.string(*pol, "after_delivery", "policy.after_delivery"));
     s.policy.after_delivery = after.value_or(s.policy.after_delivery);
     if (s.policy.after_delivery != "return_home" && s.policy.after_delivery != "stay") {
-      return fail("SCENARIO_INVALID_VALUE", r.where("policy.after_delivery") + ": '" + s.policy.after_delivery + "' is not return_home or stay");
+      return fail("SCENARIO_INVALID_VALUE", r.where("policy.after_delivery") + ": '" +
+                                                s.policy.after_delivery +
+                                                "' is not return_home or stay");
     }
     SKY_TRY(load, r.number_or(*pol, "loading_s", "policy.loading_s", s.policy.loading_s, 0.0));
-    SKY_TRY(unload, r.number_or(*pol, "unloading_s", "policy.unloading_s", s.policy.unloading_s, 0.0));
+    SKY_TRY(unload,
+            r.number_or(*pol, "unloading_s", "policy.unloading_s", s.policy.unloading_s, 0.0));
     SKY_TRY(wait, r.number_or(*pol, "max_wait_s", "policy.max_wait_s", s.policy.max_wait_s, 0.0));
-    SKY_TRY(ferry, r.number_or(*pol, "ferry_payload_kg", "policy.ferry_payload_kg", s.policy.ferry_payload_kg, 0.0));
-    if (ferry <= 0) return fail("SCENARIO_INVALID_VALUE", r.where("policy.ferry_payload_kg") + ": must be > 0");
+    SKY_TRY(ferry, r.number_or(*pol, "ferry_payload_kg", "policy.ferry_payload_kg",
+                               s.policy.ferry_payload_kg, 0.0));
+    if (ferry <= 0)
+      return fail("SCENARIO_INVALID_VALUE", r.where("policy.ferry_payload_kg") + ": must be > 0");
     s.policy.loading_s = load;
     s.policy.unloading_s = unload;
     s.policy.max_wait_s = wait;
@@ -448,14 +472,18 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
       const std::string p = "restriction[" + std::to_string(i) + "]";
       const toml::table* t = (*arr)[i].as_table();
       if (!t) return r.invalid(p, (*arr)[i], "a table");
-      SKY_CHECK(r.allow(*t, p, {"name", "polygon", "floor_m", "ceiling_m", "agl", "from", "to", "announce"}));
+      SKY_CHECK(r.allow(
+          *t, p, {"name", "polygon", "floor_m", "ceiling_m", "agl", "from", "to", "announce"}));
       RestrictionEvent e;
       SKY_TRY(nm, r.string(*t, "name", p + ".name"));
       e.name = nm.value_or("restriction " + std::to_string(i + 1));
       const toml::node* poly = t->get("polygon");
-      if (!poly) return fail("SCENARIO_MISSING_FIELD", r.where(p + ".polygon") + ": required ([[lon, lat], ...])");
+      if (!poly)
+        return fail("SCENARIO_MISSING_FIELD",
+                    r.where(p + ".polygon") + ": required ([[lon, lat], ...])");
       const toml::array* pa = poly->as_array();
-      if (!pa || pa->size() < 3) return r.invalid(p + ".polygon", *poly, "at least 3 [lon, lat] points");
+      if (!pa || pa->size() < 3)
+        return r.invalid(p + ".polygon", *poly, "at least 3 [lon, lat] points");
       for (const auto& pt : *pa) {
         const toml::array* xy = pt.as_array();
         std::array<double, 2> v{};
@@ -474,7 +502,9 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
       }
       SKY_TRY(fl, r.number_or(*t, "floor_m", p + ".floor_m", 0.0));
       SKY_TRY(ce, r.number_or(*t, "ceiling_m", p + ".ceiling_m", 1.0e4));
-      if (ce <= fl) return fail("SCENARIO_INVALID_VALUE", r.where(p + ".ceiling_m") + ": must be above floor_m");
+      if (ce <= fl)
+        return fail("SCENARIO_INVALID_VALUE",
+                    r.where(p + ".ceiling_m") + ": must be above floor_m");
       e.floor_m = fl;
       e.ceiling_m = ce;
       SKY_TRY(agl, r.boolean(*t, "agl", p + ".agl"));
@@ -483,10 +513,13 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
       e.from_unix_ms = from.value_or(s.start_unix_ms);
       SKY_TRY(to, r.time(*t, "to", p + ".to", s.utc_offset_s));
       e.to_unix_ms = to;
-      if (to && *to <= e.from_unix_ms) return fail("SCENARIO_INVALID_VALUE", r.where(p + ".to") + ": must be after from");
+      if (to && *to <= e.from_unix_ms)
+        return fail("SCENARIO_INVALID_VALUE", r.where(p + ".to") + ": must be after from");
       SKY_TRY(ann, r.time(*t, "announce", p + ".announce", s.utc_offset_s));
       e.announce_unix_ms = ann.value_or(e.from_unix_ms);
-      if (e.announce_unix_ms > e.from_unix_ms) return fail("SCENARIO_INVALID_VALUE", r.where(p + ".announce") + ": must not be after from");
+      if (e.announce_unix_ms > e.from_unix_ms)
+        return fail("SCENARIO_INVALID_VALUE",
+                    r.where(p + ".announce") + ": must not be after from");
       s.restrictions.push_back(e);
     }
   }
@@ -523,7 +556,8 @@ Result<Scenario> read_scenario(const toml::table& root, const Reader& r) {
         SKY_TRY(pm, read_payload(r, *pay, p + ".payload"));
         fl.payload = pm;
         SKY_TRY(dl, r.number_or(*f, "deadline_min", p + ".deadline_min", 240.0, 0.0));
-        if (dl <= 0) return fail("SCENARIO_INVALID_VALUE", r.where(p + ".deadline_min") + ": must be > 0");
+        if (dl <= 0)
+          return fail("SCENARIO_INVALID_VALUE", r.where(p + ".deadline_min") + ": must be > 0");
         fl.deadline_min = dl;
         SKY_TRY(pr, r.integer(*f, "priority", p + ".priority"));
         fl.priority = static_cast<int>(pr.value_or(0));
@@ -568,7 +602,8 @@ Result<Override> parse_override(const std::string& text) {
       quoted = !quoted;
       was_quoted = true;
     } else if (c == '.' && !quoted) {
-      if (cur.empty() && !was_quoted) return fail("USAGE", "--set '" + text + "': empty key in the path");
+      if (cur.empty() && !was_quoted)
+        return fail("USAGE", "--set '" + text + "': empty key in the path");
       o.path.push_back(cur);
       cur.clear();
       was_quoted = false;
@@ -577,7 +612,8 @@ Result<Override> parse_override(const std::string& text) {
     }
   }
   if (quoted) return fail("USAGE", "--set '" + text + "': unbalanced quote in the key");
-  if (cur.empty() && !was_quoted) return fail("USAGE", "--set '" + text + "': empty key in the path");
+  if (cur.empty() && !was_quoted)
+    return fail("USAGE", "--set '" + text + "': empty key in the path");
   o.path.push_back(cur);
   return o;
 }

@@ -62,11 +62,20 @@ std::string esc(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -144,10 +153,11 @@ Audit audit_flights(const SimResult& result, const vehicle::VehicleCatalogue& ca
   for (std::size_t i = 0; i < rep->violations.size() && i < 10; ++i) {
     const auto& v = rep->violations[i];
     char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "missions %lld and %lld from t=%.1f s to %.1f s: horizontal %.1f m, vertical %.1f m",
-                  static_cast<long long>(v.id_a), static_cast<long long>(v.id_b), v.begin.count(),
-                  v.end.count(), v.min_horizontal_m, v.min_vertical_m);
+    std::snprintf(
+        buf, sizeof buf,
+        "missions %lld and %lld from t=%.1f s to %.1f s: horizontal %.1f m, vertical %.1f m",
+        static_cast<long long>(v.id_a), static_cast<long long>(v.id_b), v.begin.count(),
+        v.end.count(), v.min_horizontal_m, v.min_vertical_m);
     a.examples.push_back(buf);
   }
   const double d3 = rep->min_separation.distance_3d.distance_m;
@@ -192,15 +202,18 @@ json make_summary(const Scenario& s, const SimResult& r, const Audit& audit) {
       const double d = static_cast<double>(j.completed_unix_ms - j.record.release_unix_ms) / 1000.0;
       delivery_s.push_back(d);
       if (j.assigned_unix_ms > 0) {
-        wait_s.push_back(static_cast<double>(j.assigned_unix_ms - j.record.release_unix_ms) / 1000.0);
+        wait_s.push_back(static_cast<double>(j.assigned_unix_ms - j.record.release_unix_ms) /
+                         1000.0);
       }
-      lateness_s.push_back(static_cast<double>(j.completed_unix_ms - j.record.deadline_unix_ms) / 1000.0);
+      lateness_s.push_back(static_cast<double>(j.completed_unix_ms - j.record.deadline_unix_ms) /
+                           1000.0);
       if (j.on_time()) ++on_time;
       auto& rt = routes[{j.record.origin, j.record.destination}];
       ++rt.first;
       rt.second += d;
       const auto h = (j.completed_unix_ms - s.start_unix_ms) / 3'600'000;
-      if (h >= 0 && h < static_cast<std::int64_t>(by_hour.size())) ++by_hour[static_cast<std::size_t>(h)];
+      if (h >= 0 && h < static_cast<std::int64_t>(by_hour.size()))
+        ++by_hour[static_cast<std::size_t>(h)];
     } else {
       ++unfinished;
     }
@@ -230,21 +243,25 @@ json make_summary(const Scenario& s, const SimResult& r, const Audit& audit) {
   }
   for (int k = 0; k < kDroneStateCount; ++k) {
     fleet_states[drone_state_name(static_cast<DroneState>(k))] =
-        r3(total_ms > 0 ? static_cast<double>(state_ms[static_cast<std::size_t>(k)]) / static_cast<double>(total_ms) : 0.0);
+        r3(total_ms > 0 ? static_cast<double>(state_ms[static_cast<std::size_t>(k)]) /
+                              static_cast<double>(total_ms)
+                        : 0.0);
   }
-  const double busy = total_ms > 0 ? static_cast<double>(state_ms[static_cast<int>(DroneState::kFlying)] +
-                                                          state_ms[static_cast<int>(DroneState::kFerrying)] +
-                                                          state_ms[static_cast<int>(DroneState::kLoading)] +
-                                                          state_ms[static_cast<int>(DroneState::kUnloading)]) /
-                                          static_cast<double>(total_ms)
-                                    : 0.0;
+  const double busy =
+      total_ms > 0 ? static_cast<double>(state_ms[static_cast<int>(DroneState::kFlying)] +
+                                         state_ms[static_cast<int>(DroneState::kFerrying)] +
+                                         state_ms[static_cast<int>(DroneState::kLoading)] +
+                                         state_ms[static_cast<int>(DroneState::kUnloading)]) /
+                         static_cast<double>(total_ms)
+                   : 0.0;
   const double span_ms = static_cast<double>(r.finished_unix_ms - r.start_unix_ms);
   json vports = json::array();
   double pad_busy_all = 0, pad_cap_all = 0, ch_busy_all = 0, ch_cap_all = 0;
   int pad_queue_max = 0, charger_queue_max = 0;
   std::vector<double> pad_waits, charger_waits;
   for (const auto& v : r.vertiports) {
-    if (v.departures == 0 && v.arrivals == 0 && v.pad_busy_ms == 0 && v.charger_busy_ms == 0) continue;
+    if (v.departures == 0 && v.arrivals == 0 && v.pad_busy_ms == 0 && v.charger_busy_ms == 0)
+      continue;
     std::vector<double> pw, cw;
     for (auto w : v.pad_waits_ms) pw.push_back(static_cast<double>(w) / 1000.0);
     for (auto w : v.charger_waits_ms) cw.push_back(static_cast<double>(w) / 1000.0);
@@ -263,13 +280,17 @@ json make_summary(const Scenario& s, const SimResult& r, const Audit& audit) {
          {"battery_stock", v.battery_stock},
          {"departures", v.departures},
          {"arrivals", v.arrivals},
-         {"pad_utilisation", r3(span_ms > 0 ? static_cast<double>(v.pad_busy_ms) / (span_ms * v.pads) : 0.0)},
+         {"pad_utilisation",
+          r3(span_ms > 0 ? static_cast<double>(v.pad_busy_ms) / (span_ms * v.pads) : 0.0)},
          {"charger_utilisation",
-          r3(span_ms > 0 && v.chargers > 0 ? static_cast<double>(v.charger_busy_ms) / (span_ms * v.chargers) : 0.0)},
+          r3(span_ms > 0 && v.chargers > 0
+                 ? static_cast<double>(v.charger_busy_ms) / (span_ms * v.chargers)
+                 : 0.0)},
          {"pad_queue_mean", r3(span_ms > 0 ? static_cast<double>(v.pad_queue_ms) / span_ms : 0.0)},
          {"pad_queue_max", v.pad_queue_max},
          {"pad_wait_s", stats(pw)},
-         {"charger_queue_mean", r3(span_ms > 0 ? static_cast<double>(v.charger_queue_ms) / span_ms : 0.0)},
+         {"charger_queue_mean",
+          r3(span_ms > 0 ? static_cast<double>(v.charger_queue_ms) / span_ms : 0.0)},
          {"charger_queue_max", v.charger_queue_max},
          {"charger_wait_s", stats(cw)},
          {"pad_overflows", v.pad_overflows},
@@ -302,8 +323,10 @@ json make_summary(const Scenario& s, const SimResult& r, const Audit& audit) {
   j["missions_rejected"] = rejected;
   j["missions_unfinished"] = unfinished;
   j["throughput_per_hour"] = r3(static_cast<double>(completed_in_window) / hours);
-  j["on_time_rate"] = r3(completed > 0 ? static_cast<double>(on_time) / static_cast<double>(completed) : 0.0);
-  j["on_time_of_released"] = r3(released > 0 ? static_cast<double>(on_time) / static_cast<double>(released) : 0.0);
+  j["on_time_rate"] =
+      r3(completed > 0 ? static_cast<double>(on_time) / static_cast<double>(completed) : 0.0);
+  j["on_time_of_released"] =
+      r3(released > 0 ? static_cast<double>(on_time) / static_cast<double>(released) : 0.0);
   j["delivery_time_s"] = stats(delivery_s);
   j["lateness_s"] = stats(lateness_s);
   j["wait_for_drone_s"] = stats(wait_s);
@@ -330,9 +353,11 @@ json make_summary(const Scenario& s, const SimResult& r, const Audit& audit) {
   j["conflicts"] = audit.error.empty() ? json(audit.conflicts) : json(nullptr);
   j["audit_error"] = audit.error;
   j["conflict_examples"] = audit.examples;
-  j["min_separation_m"] = audit.min_separation_3d_m >= 0 ? json(audit.min_separation_3d_m) : json(nullptr);
-  j["min_horizontal_separation_m"] =
-      audit.min_horizontal_separation_m >= 0 ? json(audit.min_horizontal_separation_m) : json(nullptr);
+  j["min_separation_m"] =
+      audit.min_separation_3d_m >= 0 ? json(audit.min_separation_3d_m) : json(nullptr);
+  j["min_horizontal_separation_m"] = audit.min_horizontal_separation_m >= 0
+                                         ? json(audit.min_horizontal_separation_m)
+                                         : json(nullptr);
   j["separation_horizon_m"] = audit.horizon_m;
   j["events"] = r.events;
   j["finished"] = format_local_time(r.finished_unix_ms, s.utc_offset_s);
@@ -346,7 +371,9 @@ std::string missions_csv(const Scenario& s, const SimResult& r) {
   o << "id,kind,origin,destination,vehicle_class,payload_kg,priority,release,deadline,state,"
        "reason,drone,assigned,departure,arrival,completed,delivery_s,on_time,legs,stops,"
        "distance_m,energy_wh,replans,pad_wait_s,detail\n";
-  auto t = [&](std::int64_t ms) { return ms > 0 ? format_local_time(ms, s.utc_offset_s) : std::string(); };
+  auto t = [&](std::int64_t ms) {
+    return ms > 0 ? format_local_time(ms, s.utc_offset_s) : std::string();
+  };
   for (const auto& j : r.jobs) {
     o << csv(j.record.id) << ',' << (j.ferry ? "ferry" : "delivery") << ',' << csv(j.record.origin)
       << ',' << csv(j.record.destination) << ',' << csv(j.vehicle_class) << ','
@@ -379,13 +406,14 @@ Result<std::string> trajectories_geojson(const SimResult& r, const geo::GeoFrame
       if (leg.trajectory.points.empty()) continue;
       o << (first ? "" : ",") << "\n{\"type\":\"Feature\",\"properties\":{\"mission\":\""
         << j.record.id << "\",\"kind\":\"" << (j.ferry ? "ferry" : "delivery")
-        << "\",\"drone\":" << j.drone << ",\"class\":\"" << j.vehicle_class
-        << "\",\"leg\":" << li << ",\"from\":" << json(leg.from).dump()
-        << ",\"to\":" << json(leg.to).dump() << ",\"state\":\"" << j.state << "\",\"t_unix_s\":[";
+        << "\",\"drone\":" << j.drone << ",\"class\":\"" << j.vehicle_class << "\",\"leg\":" << li
+        << ",\"from\":" << json(leg.from).dump() << ",\"to\":" << json(leg.to).dump()
+        << ",\"state\":\"" << j.state << "\",\"t_unix_s\":[";
       first = false;
       for (std::size_t k = 0; k < leg.trajectory.points.size(); ++k) {
         o << (k ? "," : "")
-          << fmt("%.3f", static_cast<double>(epoch_unix_ms + leg.trajectory.points[k].t.count()) / 1000.0);
+          << fmt("%.3f",
+                 static_cast<double>(epoch_unix_ms + leg.trajectory.points[k].t.count()) / 1000.0);
       }
       o << "]},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[";
       for (std::size_t k = 0; k < leg.trajectory.points.size(); ++k) {
@@ -410,7 +438,8 @@ std::string bar_chart(const std::string& title, const std::vector<double>& value
   const double w = 760, h = 260, left = 50, bottom = 40, top = 30;
   double mx = 1e-9;
   for (double v : values) mx = std::max(mx, v);
-  if (line) for (double v : *line) mx = std::max(mx, v);
+  if (line)
+    for (double v : *line) mx = std::max(mx, v);
   const double bw = (w - left - 10) / std::max<std::size_t>(1, values.size());
   std::ostringstream o;
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << w << "' height='" << h
@@ -425,8 +454,8 @@ std::string bar_chart(const std::string& title, const std::vector<double>& value
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double bh = (h - bottom - top) * values[i] / mx;
     const double x = left + bw * static_cast<double>(i);
-    o << "<rect x='" << fmt("%.1f", x + 1) << "' y='" << fmt("%.1f", h - bottom - bh)
-      << "' width='" << fmt("%.1f", std::max(1.0, bw - 2)) << "' height='" << fmt("%.1f", bh)
+    o << "<rect x='" << fmt("%.1f", x + 1) << "' y='" << fmt("%.1f", h - bottom - bh) << "' width='"
+      << fmt("%.1f", std::max(1.0, bw - 2)) << "' height='" << fmt("%.1f", bh)
       << "' fill='#3b7dd8'><title>" << esc(labels[i]) << ": " << fmt("%.4g", values[i]) << " "
       << esc(unit) << "</title></rect>";
     if (values.size() <= 40 || i % (values.size() / 20 + 1) == 0) {
@@ -532,15 +561,19 @@ std::string map_svg(const airspace::Airspace& a, const SimResult& r) {
   for (const auto& v : a.vertiports()) {
     const bool hub = v.kind == "hub";
     o << "<circle cx='" << X(v.x_m) << "' cy='" << Y(v.y_m) << "' r='" << (hub ? 6 : 4)
-      << "' fill='" << (hub ? "#c0392b" : v.kind == "relay" ? "#16a085" : "#2c3e50")
+      << "' fill='"
+      << (hub                 ? "#c0392b"
+          : v.kind == "relay" ? "#16a085"
+                              : "#2c3e50")
       << "' stroke='white'><title>" << esc(v.name) << " (" << esc(v.kind) << ", " << v.pads
       << " pads)</title></circle><text x='" << X(v.x_m + 600) << "' y='" << Y(v.y_m - 250)
       << "' class='m'>" << esc(v.name) << "</text>";
   }
   // Scale bar: 10 km.
-  o << "</g><line x1='20' x2='" << fmt("%.1f", 20 + 10000 * scale) << "' y1='" << fmt("%.0f", H - 20)
-    << "' y2='" << fmt("%.0f", H - 20) << "' stroke='black' stroke-width='3'/><text x='20' y='"
-    << fmt("%.0f", H - 26) << "' class='a'>10 km</text></svg>";
+  o << "</g><line x1='20' x2='" << fmt("%.1f", 20 + 10000 * scale) << "' y1='"
+    << fmt("%.0f", H - 20) << "' y2='" << fmt("%.0f", H - 20)
+    << "' stroke='black' stroke-width='3'/><text x='20' y='" << fmt("%.0f", H - 26)
+    << "' class='a'>10 km</text></svg>";
   return o.str();
 }
 
@@ -548,14 +581,16 @@ std::string report_html(const Scenario& s, const airspace::Airspace& a, const Si
                         const json& sum) {
   std::ostringstream o;
   o << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>skylane sim: "
-    << esc(s.name) << "</title><style>body{font-family:sans-serif;max-width:800px;margin:20px "
+    << esc(s.name)
+    << "</title><style>body{font-family:sans-serif;max-width:800px;margin:20px "
        "auto;color:#222}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid "
        "#ccc;padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}"
        ".t{font:bold 13px sans-serif}.a{font:10px sans-serif;fill:#444}.m{font:9px "
        "sans-serif;fill:#222}</style></head><body>";
   o << "<h1>" << esc(s.name) << "</h1><p>" << esc(sum["start"].get<std::string>()) << " to "
     << esc(sum["end"].get<std::string>()) << " (local), seed " << s.seed << ", planner "
-    << esc(r.port_kind) << ", " << s.fleet_size() << " drones. Generated by skylane sim; opens "
+    << esc(r.port_kind) << ", " << s.fleet_size()
+    << " drones. Generated by skylane sim; opens "
        "offline (no external resources).</p>";
   auto row = [&](const std::string& k, const std::string& v) {
     o << "<tr><td>" << esc(k) << "</td><td>" << esc(v) << "</td></tr>";
@@ -569,9 +604,11 @@ std::string report_html(const Scenario& s, const airspace::Airspace& a, const Si
   row("delivery time p50 / p95 (min)",
       fmt("%.1f", sum["delivery_time_s"]["p50"].get<double>() / 60) + " / " +
           fmt("%.1f", sum["delivery_time_s"]["p95"].get<double>() / 60));
-  row("fleet utilisation (loading, flying, unloading)", fmt("%.1f %%", 100 * sum["fleet_utilisation"].get<double>()));
-  row("pad / charger utilisation", fmt("%.1f %%", 100 * sum["pad_utilisation"].get<double>()) + " / " +
-                                       fmt("%.1f %%", 100 * sum["charger_utilisation"].get<double>()));
+  row("fleet utilisation (loading, flying, unloading)",
+      fmt("%.1f %%", 100 * sum["fleet_utilisation"].get<double>()));
+  row("pad / charger utilisation",
+      fmt("%.1f %%", 100 * sum["pad_utilisation"].get<double>()) + " / " +
+          fmt("%.1f %%", 100 * sum["charger_utilisation"].get<double>()));
   row("energy (kWh)", fmt("%.1f", sum["energy_kwh"].get<double>()));
   row("audited flights", std::to_string(sum["audited_flights"].get<std::size_t>()));
   row("conflicts (independent checker)", sum["conflicts"].dump());
@@ -589,27 +626,34 @@ std::string report_html(const Scenario& s, const airspace::Airspace& a, const Si
   for (std::size_t h = 0; h < by_hour.size(); ++h) {
     done.push_back(by_hour[h].get<double>());
     rel.push_back(sum["released_by_hour"][h].get<double>());
-    labels.push_back(format_local_time(s.start_unix_ms + static_cast<std::int64_t>(h) * 3'600'000, s.utc_offset_s).substr(11, 2));
+    labels.push_back(format_local_time(s.start_unix_ms + static_cast<std::int64_t>(h) * 3'600'000,
+                                       s.utc_offset_s)
+                         .substr(11, 2));
   }
   o << "<h2>Throughput over the day</h2>"
-    << bar_chart("Completed per hour (bars) and released per hour (line)", done, labels, "local hour", &rel);
+    << bar_chart("Completed per hour (bars) and released per hour (line)", done, labels,
+                 "local hour", &rel);
   // Delivery-time distribution (release to unloaded), 10-minute bins.
   std::vector<double> bins;
   std::vector<std::string> bl;
   for (std::size_t i = 0; i < r.deliveries; ++i) {
     const auto& j = r.jobs[i];
     if (j.state != "COMPLETED") continue;
-    const auto b = static_cast<std::size_t>((j.completed_unix_ms - j.record.release_unix_ms) / 600'000);
+    const auto b =
+        static_cast<std::size_t>((j.completed_unix_ms - j.record.release_unix_ms) / 600'000);
     const std::size_t k = std::min<std::size_t>(b, 35);
     if (bins.size() <= k) bins.resize(k + 1, 0.0);
     bins[k] += 1;
   }
-  for (std::size_t k = 0; k < bins.size(); ++k) bl.push_back(k == 35 ? "350+" : std::to_string(k * 10));
+  for (std::size_t k = 0; k < bins.size(); ++k)
+    bl.push_back(k == 35 ? "350+" : std::to_string(k * 10));
   o << "<h2>Delivery time distribution</h2>"
-    << bar_chart("Missions by delivery time (release to unloaded)", bins, bl, "minutes (10-minute bins)");
+    << bar_chart("Missions by delivery time (release to unloaded)", bins, bl,
+                 "minutes (10-minute bins)");
   // Utilisation.
   std::vector<std::pair<std::string, double>> fleet_rows;
-  for (const auto& [k, v] : sum["fleet_state_share"].items()) fleet_rows.emplace_back(k, v.get<double>());
+  for (const auto& [k, v] : sum["fleet_state_share"].items())
+    fleet_rows.emplace_back(k, v.get<double>());
   o << "<h2>Utilisation</h2>" << hbar_chart("Fleet: share of drone-time by state", fleet_rows);
   std::vector<std::pair<std::string, double>> pad_rows, ch_rows;
   for (const auto& v : sum["vertiports"]) {
@@ -665,7 +709,8 @@ Result<std::vector<std::string>> write_outputs(const std::string& dir, const Sce
   auto geo = trajectories_geojson(r, frame, s.start_unix_ms);
   if (!geo) return tl::unexpected(geo.error());
   if (auto w = put("trajectories.geojson", *geo); !w) return tl::unexpected(w.error());
-  if (auto w = put("report.html", report_html(s, a, r, summary)); !w) return tl::unexpected(w.error());
+  if (auto w = put("report.html", report_html(s, a, r, summary)); !w)
+    return tl::unexpected(w.error());
   return files;
 }
 

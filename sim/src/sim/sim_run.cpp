@@ -27,7 +27,8 @@ Result<void> check_names(const Scenario& s, const airspace::Airspace& a,
   for (const auto& g : s.fleet) {
     if (!cat.find(g.vehicle_class)) {
       return fail("VEHICLE_CLASS_UNKNOWN", s.source + ": fleet." + g.name + ".class '" +
-                                               g.vehicle_class + "' is not in the catalogue " + cat.source());
+                                               g.vehicle_class + "' is not in the catalogue " +
+                                               cat.source());
     }
     if (!has_vp(g.home)) {
       return fail("VERTIPORT_UNKNOWN", s.source + ": fleet." + g.name + ".home '" + g.home +
@@ -36,7 +37,8 @@ Result<void> check_names(const Scenario& s, const airspace::Airspace& a,
   }
   for (const auto& v : s.vertiports) {
     if (!has_vp(v.name)) {
-      return fail("VERTIPORT_UNKNOWN", s.source + ": vertiports.\"" + v.name + "\" is not a vertiport of the map");
+      return fail("VERTIPORT_UNKNOWN",
+                  s.source + ": vertiports.\"" + v.name + "\" is not a vertiport of the map");
     }
   }
   for (const auto& f : s.demand.flows) {
@@ -57,7 +59,8 @@ Result<void> check_names(const Scenario& s, const airspace::Airspace& a,
   }
   for (const auto& p : s.policy.class_preference) {
     if (!cat.find(p)) {
-      return fail("VEHICLE_CLASS_UNKNOWN", s.source + ": policy.class_preference '" + p + "' is not in the catalogue");
+      return fail("VEHICLE_CLASS_UNKNOWN",
+                  s.source + ": policy.class_preference '" + p + "' is not in the catalogue");
     }
   }
   return {};
@@ -86,8 +89,9 @@ Result<SimRunReport> run_sim(const SimRunOptions& o) {
   // The core builds one planner per catalogue class: give it only the fleet's classes.
   std::vector<vehicle::CatalogueEntry> entries;
   for (const auto& e : full_catalogue.entries()) {
-    if (std::any_of(scenario.fleet.begin(), scenario.fleet.end(),
-                    [&](const FleetGroup& g) { return g.vehicle_class == e.vehicle.name && g.count > 0; })) {
+    if (std::any_of(scenario.fleet.begin(), scenario.fleet.end(), [&](const FleetGroup& g) {
+          return g.vehicle_class == e.vehicle.name && g.count > 0;
+        })) {
       entries.push_back(e);
     }
   }
@@ -158,7 +162,8 @@ Result<SimRunReport> run_sim(const SimRunOptions& o) {
 
   SimRunReport rep;
   rep.summary = make_summary(scenario, result, audit);
-  if (!o.log_path.empty()) rep.summary["mission_log"] = std::filesystem::path(o.log_path).filename().string();
+  if (!o.log_path.empty())
+    rep.summary["mission_log"] = std::filesystem::path(o.log_path).filename().string();
 
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   std::vector<double> plan_ms;
@@ -167,22 +172,25 @@ Result<SimRunReport> run_sim(const SimRunOptions& o) {
   }
   std::sort(plan_ms.begin(), plan_ms.end());
   auto pct = [&](double p) {
-    return plan_ms.empty() ? 0.0 : plan_ms[static_cast<std::size_t>(p / 100.0 * static_cast<double>(plan_ms.size() - 1))];
+    return plan_ms.empty() ? 0.0
+                           : plan_ms[static_cast<std::size_t>(
+                                 p / 100.0 * static_cast<double>(plan_ms.size() - 1))];
   };
   double total_plan = 0;
   for (double x : plan_ms) total_plan += x;
-  rep.timing = {{"wall_s", 0.0},
-                {"core_setup_s", ms(setup0, setup1) / 1000.0},
-                {"simulate_s", ms(sim0, sim1) / 1000.0},
-                {"audit_s", ms(sim1, audit1) / 1000.0},
-                {"submits", plan_ms.size()},
-                {"submit_ms_total", total_plan},
-                {"submit_ms_mean", plan_ms.empty() ? 0.0 : total_plan / static_cast<double>(plan_ms.size())},
-                {"submit_ms_p50", pct(50)},
-                {"submit_ms_p95", pct(95)},
-                {"submit_ms_max", plan_ms.empty() ? 0.0 : plan_ms.back()},
-                {"events", result.events},
-                {"planner", result.port_kind}};
+  rep.timing = {
+      {"wall_s", 0.0},
+      {"core_setup_s", ms(setup0, setup1) / 1000.0},
+      {"simulate_s", ms(sim0, sim1) / 1000.0},
+      {"audit_s", ms(sim1, audit1) / 1000.0},
+      {"submits", plan_ms.size()},
+      {"submit_ms_total", total_plan},
+      {"submit_ms_mean", plan_ms.empty() ? 0.0 : total_plan / static_cast<double>(plan_ms.size())},
+      {"submit_ms_p50", pct(50)},
+      {"submit_ms_p95", pct(95)},
+      {"submit_ms_max", plan_ms.empty() ? 0.0 : plan_ms.back()},
+      {"events", result.events},
+      {"planner", result.port_kind}};
 
   if (!o.out_dir.empty()) {
     const auto& info = map->info();

@@ -34,14 +34,15 @@ Result<std::int64_t> parse_local_time(std::string_view text, std::int32_t utc_of
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   char tail = 0;
   const std::string t(text);
-  const int n = std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
-  const int n2 = n >= 5 ? n : std::sscanf(t.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h,
-                                          &mi, &s, &tail);
+  const int n =
+      std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
+  const int n2 =
+      n >= 5 ? n
+             : std::sscanf(t.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
   const int got = n >= 5 ? n : n2;
   if (got < 5 || got > 6 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
       mi > 59 || s < 0 || s > 59) {
-    return fail("INVALID_ARGUMENT",
-                "'" + t + "' is not a local date-time YYYY-MM-DDTHH:MM[:SS]");
+    return fail("INVALID_ARGUMENT", "'" + t + "' is not a local date-time YYYY-MM-DDTHH:MM[:SS]");
   }
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const std::int64_t local_s = days * 86400 + h * 3600 + mi * 60 + s;
@@ -61,9 +62,9 @@ std::string format_local_time(std::int64_t unix_ms, std::int32_t utc_offset_s) {
   unsigned m, d;
   civil_from_days(days, y, m, d);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(y),
+                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                static_cast<long long>(rem % 60));
   return buf;
 }
 

@@ -16,23 +16,23 @@ namespace skylane::sim {
 
 const char* drone_state_name(DroneState s) {
   static constexpr const char* kNames[kDroneStateCount] = {
-      "idle", "waiting_pad", "loading", "flying", "ferrying",
-      "unloading", "swapping", "waiting_charger", "charging"};
+      "idle",      "waiting_pad", "loading",         "flying",  "ferrying",
+      "unloading", "swapping",    "waiting_charger", "charging"};
   return kNames[static_cast<int>(s)];
 }
 
 namespace {
 
 enum Kind : std::uint32_t {
-  kRelease = 0,     // subject = delivery index
-  kRestriction,     // subject = restriction index
-  kWaitTimeout,     // subject = delivery index
-  kTakeoff,         // subject = drone, tag = packed (job, version, leg)
-  kLanding,         // subject = drone, tag = packed (job, version, leg)
-  kUnloadDone,      // subject = drone, tag = job
-  kServiceDone,     // subject = drone, tag = 1 if a charger is released
-  kPackCharged,     // subject = vertiport
-  kRetryHome,       // subject = drone
+  kRelease = 0,  // subject = delivery index
+  kRestriction,  // subject = restriction index
+  kWaitTimeout,  // subject = delivery index
+  kTakeoff,      // subject = drone, tag = packed (job, version, leg)
+  kLanding,      // subject = drone, tag = packed (job, version, leg)
+  kUnloadDone,   // subject = drone, tag = job
+  kServiceDone,  // subject = drone, tag = 1 if a charger is released
+  kPackCharged,  // subject = vertiport
+  kRetryHome,    // subject = drone
 };
 
 std::uint64_t pack(std::size_t job, std::uint64_t version, std::size_t leg) {
@@ -47,8 +47,8 @@ struct Drone {
   DroneState state = DroneState::kIdle;
   std::int64_t since = 0;
   double soc = 1.0;
-  int job = -1;    // job in hand
-  int serve = -1;  // delivery a ferry is repositioning for
+  int job = -1;     // job in hand
+  int serve = -1;   // delivery a ferry is repositioning for
   int pad_at = -1;  // vertiport whose pad it holds
   std::int64_t home_retry_after = 0;
   DroneOutcome out;

@@ -21,9 +21,9 @@ class StraightLinePort final : public MissionPort {
     auto o = index_.find(r.origin.vertiport);
     auto d = index_.find(r.destination.vertiport);
     if (o == index_.end() || d == index_.end()) {
-      return fail("VERTIPORT_UNKNOWN", "unknown vertiport '" +
-                                           (o == index_.end() ? r.origin.vertiport
-                                                              : r.destination.vertiport) + "'");
+      return fail("VERTIPORT_UNKNOWN",
+                  "unknown vertiport '" +
+                      (o == index_.end() ? r.origin.vertiport : r.destination.vertiport) + "'");
     }
     const vehicle::VehicleClass* vc = catalogue_.find(r.vehicle_class);
     if (!vc) return fail("VEHICLE_CLASS_UNKNOWN", "unknown class '" + r.vehicle_class + "'");

@@ -80,9 +80,9 @@ std::string metrics_row(const nlohmann::json& s) {
   o << num(s["missions_released"], "%.0f") << ',' << num(s["missions_completed"], "%.0f") << ','
     << num(s["missions_rejected"], "%.0f") << ',' << num(s["throughput_per_hour"], "%.3f") << ','
     << num(s["on_time_rate"], "%.3f") << ',' << num(s["delivery_time_s"]["p50"], "%.1f") << ','
-    << num(s["delivery_time_s"]["p95"], "%.1f") << ',' << num(s["fleet_utilisation"], "%.3f")
-    << ',' << num(s["pad_utilisation"], "%.3f") << ',' << num(s["charger_utilisation"], "%.3f")
-    << ',' << num(s["energy_kwh"], "%.3f") << ',' << num(s["conflicts"], "%.0f") << ','
+    << num(s["delivery_time_s"]["p95"], "%.1f") << ',' << num(s["fleet_utilisation"], "%.3f") << ','
+    << num(s["pad_utilisation"], "%.3f") << ',' << num(s["charger_utilisation"], "%.3f") << ','
+    << num(s["energy_kwh"], "%.3f") << ',' << num(s["conflicts"], "%.0f") << ','
     << num(s["min_separation_m"], "%.3f") << ',';
   return o.str();
 }
@@ -114,7 +114,8 @@ std::string svg_chart(const std::vector<std::string>& labels, const std::vector<
     std::snprintf(buf, sizeof buf,
                   "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='#3b7dd8'/>"
                   "<line x1='%.1f' x2='%.1f' y1='%.1f' y2='%.1f' stroke='black'/>",
-                  x + 2, y, std::max(1.0, bw - 4), h - bottom - y, x + bw / 2, x + bw / 2, ylo, yhi);
+                  x + 2, y, std::max(1.0, bw - 4), h - bottom - y, x + bw / 2, x + bw / 2, ylo,
+                  yhi);
     o << buf;
     std::snprintf(buf, sizeof buf,
                   "<text transform='translate(%.1f,%.1f) rotate(30)' style='font:10px "
@@ -122,9 +123,12 @@ std::string svg_chart(const std::vector<std::string>& labels, const std::vector<
                   x + bw / 2, h - bottom + 12);
     o << buf;
     for (char c : labels[i]) {
-      if (c == '<') o << "&lt;";
-      else if (c == '&') o << "&amp;";
-      else o << c;
+      if (c == '<')
+        o << "&lt;";
+      else if (c == '&')
+        o << "&amp;";
+      else
+        o << c;
     }
     o << "</text>";
   }
@@ -161,8 +165,8 @@ Result<SweepReport> run_sweep(const SweepOptions& o) {
   int rank = 0, size = 1;
 #if defined(SKYLANE_HAVE_MPI)
   // Only under mpirun: a plain run stays sequential without starting an MPI singleton.
-  const bool use_mpi = std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") ||
-                       std::getenv("PMIX_RANK");
+  const bool use_mpi =
+      std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
   if (use_mpi) {
     int inited = 0;
     MPI_Initialized(&inited);
@@ -178,7 +182,8 @@ Result<SweepReport> run_sweep(const SweepOptions& o) {
   auto map = airspace::read_airspace(resolve_scenario_path(base.map, base.source));
   std::string rows;  // "task\trow\n" for this rank's tasks
   std::size_t failed = 0;
-  for (std::size_t t = static_cast<std::size_t>(rank); t < tasks; t += static_cast<std::size_t>(size)) {
+  for (std::size_t t = static_cast<std::size_t>(rank); t < tasks;
+       t += static_cast<std::size_t>(size)) {
     const std::size_t combo = t / static_cast<std::size_t>(o.seeds);
     const int rep = static_cast<int>(t % static_cast<std::size_t>(o.seeds));
     SimRunOptions ro;
@@ -190,7 +195,8 @@ Result<SweepReport> run_sweep(const SweepOptions& o) {
       values.insert(values.begin(), axes[a].values[rest % axes[a].values.size()]);
       rest /= axes[a].values.size();
     }
-    for (std::size_t a = 0; a < axes.size(); ++a) ro.overrides.push_back(axes[a].key + "=" + values[a]);
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      ro.overrides.push_back(axes[a].key + "=" + values[a]);
     const std::uint64_t seed = replication_seed(base.seed, rep);
     ro.seed = seed;
     if (map) ro.airspace = &*map;
@@ -270,7 +276,8 @@ Result<SweepReport> run_sweep(const SweepOptions& o) {
     std::string cur;
     bool q = false;
     for (char c : r) {
-      if (c == '"') q = !q;
+      if (c == '"')
+        q = !q;
       else if (c == ',' && !q) {
         f.push_back(cur);
         cur.clear();
@@ -281,7 +288,8 @@ Result<SweepReport> run_sweep(const SweepOptions& o) {
     f.push_back(cur);
     const std::size_t combo = t / static_cast<std::size_t>(o.seeds);
     std::string label;
-    for (std::size_t a = 0; a < axes.size(); ++a) label += (a ? " " : "") + axes[a].key + "=" + f[4 + a];
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      label += (a ? " " : "") + axes[a].key + "=" + f[4 + a];
     labels[combo] = label.empty() ? "base" : label;
     if (f.size() > metric_col + 4 && !f[metric_col + 3].empty()) {
       thr[combo].push_back(std::stod(f[metric_col + 3]));

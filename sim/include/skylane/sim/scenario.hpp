@@ -38,9 +38,9 @@ struct Policy {
   /// "return_home": an idle drone away from home flies back when nothing waits for it;
   /// "stay": it waits where it landed.
   std::string after_delivery = "return_home";
-  double loading_s = 120.0;    ///< on the pad before take-off
-  double unloading_s = 120.0;  ///< on the pad after the last touch-down
-  double max_wait_s = 3600.0;  ///< a mission waiting this long for a drone is rejected
+  double loading_s = 120.0;       ///< on the pad before take-off
+  double unloading_s = 120.0;     ///< on the pad after the last touch-down
+  double max_wait_s = 3600.0;     ///< a mission waiting this long for a drone is rejected
   double ferry_payload_kg = 0.1;  ///< nominal payload of an empty repositioning flight
   /// Classes for missions with vehicle_class "any", in order: the first whose payload limit
   /// admits the mission and that has an idle drone (empty = every fleet class, fleet order).
@@ -88,10 +88,10 @@ struct DemandModel {
 };
 
 struct Scenario {
-  std::string source;     ///< file it was read from
+  std::string source;  ///< file it was read from
   std::string name;
-  std::string map;        ///< airspace file path (resolved by resolve_scenario_path)
-  std::string catalogue;  ///< "" = the shipped catalogue
+  std::string map;                   ///< airspace file path (resolved by resolve_scenario_path)
+  std::string catalogue;             ///< "" = the shipped catalogue
   std::string planner = "dispatch";  ///< "dispatch" (the real core) or "straight_line" (stand-in)
   std::uint64_t seed = 1;
   std::int32_t utc_offset_s = 8 * 3600;

@@ -23,10 +23,10 @@ namespace skylane::sim {
 
 enum class DroneState : std::uint8_t {
   kIdle = 0,
-  kWaitingPad,   ///< on the ground, waiting for a pad to load
-  kLoading,      ///< on a pad, loaded or loading, until take-off
-  kFlying,       ///< delivery leg or ground stop between legs
-  kFerrying,     ///< repositioning flight (empty)
+  kWaitingPad,  ///< on the ground, waiting for a pad to load
+  kLoading,     ///< on a pad, loaded or loading, until take-off
+  kFlying,      ///< delivery leg or ground stop between legs
+  kFerrying,    ///< repositioning flight (empty)
   kUnloading,
   kSwapping,
   kWaitingCharger,
@@ -80,15 +80,15 @@ struct VertiportOutcome {
   int chargers = 0;
   int battery_stock = 0;
   bool battery_swap = false;
-  std::int64_t pad_busy_ms = 0;          ///< integral of occupied pads over time
-  std::int64_t charger_busy_ms = 0;      ///< integral of busy chargers
-  std::int64_t pad_queue_ms = 0;         ///< integral of the pad queue length
-  std::int64_t charger_queue_ms = 0;     ///< integral of the charger queue length
+  std::int64_t pad_busy_ms = 0;       ///< integral of occupied pads over time
+  std::int64_t charger_busy_ms = 0;   ///< integral of busy chargers
+  std::int64_t pad_queue_ms = 0;      ///< integral of the pad queue length
+  std::int64_t charger_queue_ms = 0;  ///< integral of the charger queue length
   int pad_queue_max = 0;
   int charger_queue_max = 0;
-  int pad_overflows = 0;   ///< landings when every pad was taken (counted, not refused)
+  int pad_overflows = 0;  ///< landings when every pad was taken (counted, not refused)
   int swaps = 0;
-  int stockouts = 0;       ///< swaps wanted with no charged pack (drone charged instead)
+  int stockouts = 0;  ///< swaps wanted with no charged pack (drone charged instead)
   int min_stock = 0;
   int departures = 0;
   int arrivals = 0;
@@ -113,10 +113,10 @@ struct SimResult {
   std::vector<VertiportOutcome> vertiports;
   std::vector<RestrictionOutcome> restrictions;
   std::int64_t start_unix_ms = 0;
-  std::int64_t end_unix_ms = 0;        ///< scenario end
-  std::int64_t finished_unix_ms = 0;   ///< last event handled (after draining)
+  std::int64_t end_unix_ms = 0;       ///< scenario end
+  std::int64_t finished_unix_ms = 0;  ///< last event handled (after draining)
   std::uint64_t events = 0;
-  std::uint64_t core_events = 0;       ///< events returned by the core's advance()
+  std::uint64_t core_events = 0;  ///< events returned by the core's advance()
   std::string port_kind;
 };
 

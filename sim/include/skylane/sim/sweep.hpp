@@ -23,7 +23,7 @@ struct SweepOptions {
 };
 
 struct SweepReport {
-  bool root = true;       ///< false on MPI ranks other than 0 (they write nothing)
+  bool root = true;  ///< false on MPI ranks other than 0 (they write nothing)
   int processes = 1;
   std::size_t tasks = 0;
   std::size_t failed = 0;  ///< tasks whose run returned an error (listed in the CSV)
