@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "skylane/airspace/airspace_file.hpp"
 #include "skylane/core/try.hpp"
@@ -170,6 +171,20 @@ Result<SimRunReport> run_sim(const SimRunOptions& o) {
   for (const auto& j : result.jobs) {
     if (j.dispatch_id > 0) plan_ms.push_back(j.submit_wall_ms);
   }
+  // Submit time by class and kind (where planning time goes).
+  std::map<std::string, std::pair<std::size_t, double>> by_kind;
+  for (const auto& j : result.jobs) {
+    if (j.dispatch_id <= 0) continue;
+    auto& k = by_kind[j.vehicle_class + (j.ferry ? " ferry" : " delivery")];
+    ++k.first;
+    k.second += j.submit_wall_ms;
+  }
+  nlohmann::json kinds = nlohmann::json::object();
+  for (const auto& [k, v] : by_kind) {
+    kinds[k] = {{"submits", v.first},
+                {"ms_total", v.second},
+                {"ms_mean", v.second / static_cast<double>(v.first)}};
+  }
   std::sort(plan_ms.begin(), plan_ms.end());
   auto pct = [&](double p) {
     return plan_ms.empty() ? 0.0
@@ -190,6 +205,7 @@ Result<SimRunReport> run_sim(const SimRunOptions& o) {
       {"submit_ms_p95", pct(95)},
       {"submit_ms_max", plan_ms.empty() ? 0.0 : plan_ms.back()},
       {"events", result.events},
+      {"submit_by_class", kinds},
       {"planner", result.port_kind}};
 
   if (!o.out_dir.empty()) {
