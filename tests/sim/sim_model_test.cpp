@@ -179,3 +179,106 @@ TEST(SimModel, UnknownFleetHomeIsAnError) {
 
 }  // namespace
 }  // namespace skylane::sim
+
+namespace skylane::sim {
+namespace {
+
+// A port that, on a restriction, replans the first still-PLANNED mission 10 minutes later and
+// rejects the second, as the dispatch core would report it.
+class RestrictingPort final : public MissionPort {
+ public:
+  explicit RestrictingPort(std::unique_ptr<MissionPort> inner) : inner_(std::move(inner)) {}
+  Result<dispatch::Mission> submit(const dispatch::MissionRequest& r) override {
+    auto m = inner_->submit(r);
+    if (m && m->state == dispatch::MissionState::kPlanned) planned_.push_back(*m);
+    return m;
+  }
+  Result<dispatch::RestrictionChange> add_restriction(dispatch::RestrictionSpec spec) override {
+    dispatch::RestrictionChange c;
+    c.restriction = spec;
+    for (auto& m : planned_) {
+      if (m.plan->departure_unix_ms <= now_ || c.affected.size() == 2) continue;
+      if (c.affected.empty()) {
+        for (auto& leg : m.plan->legs) {
+          leg.departure_unix_ms += 600'000;
+          leg.arrival_unix_ms += 600'000;
+          for (auto& p : leg.trajectory.points) p.t += traj::Millis{600'000};
+        }
+        m.plan->departure_unix_ms += 600'000;
+        m.plan->arrival_unix_ms += 600'000;
+        ++m.replans;
+        replanned_id = m.id;
+      } else {
+        m.state = dispatch::MissionState::kRejected;
+        m.reason = "RESTRICTION_CONFLICT";
+        m.plan.reset();
+        rejected_id = m.id;
+      }
+      c.affected.push_back(m);
+    }
+    return c;
+  }
+  std::vector<dispatch::MissionEvent> advance(std::int64_t t) override {
+    now_ = t;
+    return {};
+  }
+  Result<dispatch::Mission> get(std::int64_t id) const override {
+    for (const auto& m : planned_) {
+      if (m.id == id) return m;
+    }
+    return inner_->get(id);
+  }
+  [[nodiscard]] std::int64_t epoch_unix_ms() const override { return inner_->epoch_unix_ms(); }
+  [[nodiscard]] const char* kind() const override { return "test"; }
+  std::int64_t replanned_id = 0;
+  std::int64_t rejected_id = 0;
+
+ private:
+  std::unique_ptr<MissionPort> inner_;
+  std::vector<dispatch::Mission> planned_;
+  std::int64_t now_ = 0;
+};
+
+TEST(SimModel, RestrictionReplansAndRejectionsAreApplied) {
+  const auto map = synthetic_map();
+  auto catalogue = vehicle::load_vehicle_catalogue(vehicle::default_catalogue_path());
+  ASSERT_TRUE(catalogue);
+  const std::string extra = R"(
+[[restriction]]
+name = "test"
+polygon = [[114, 22.5], [114.1, 22.5], [114.1, 22.6]]
+announce = "2025-07-01T09:00:00"
+from = "2025-07-01T09:30:00"
+)";
+  auto s = parse_scenario(scenario_text(extra), "synthetic.toml",
+                          {"policy.loading_s=1800", "fleet.ark40.count=6"});
+  ASSERT_TRUE(s) << s.error().to_string();
+  PortOptions po;
+  po.epoch_unix_ms = s->start_unix_ms;
+  RestrictingPort port(make_straight_line_port(map, *catalogue, po));
+  auto r = simulate(*s, map, *catalogue, generate_missions(*s, s->seed), port);
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->restrictions.size(), 1u);
+  EXPECT_EQ(r->restrictions[0].affected, 2);
+  EXPECT_EQ(r->restrictions[0].replanned, 1);
+  EXPECT_EQ(r->restrictions[0].rejected, 1);
+  bool saw_replanned = false, saw_rejected = false;
+  for (const auto& j : r->jobs) {
+    if (j.dispatch_id == port.replanned_id) {
+      saw_replanned = true;
+      EXPECT_EQ(j.replans, 1);
+      EXPECT_NE(j.state, "REJECTED");
+      if (j.state == "COMPLETED") EXPECT_GE(j.departure_unix_ms, j.assigned_unix_ms + 600'000);
+    }
+    if (j.dispatch_id == port.rejected_id) {
+      saw_rejected = true;
+      EXPECT_EQ(j.state, "REJECTED");
+      EXPECT_EQ(j.reason, "RESTRICTION_CONFLICT");
+    }
+  }
+  EXPECT_TRUE(saw_replanned);
+  EXPECT_TRUE(saw_rejected);
+}
+
+}  // namespace
+}  // namespace skylane::sim
