@@ -26,5 +26,7 @@ void register_map_commands(CLI::App& app, ExitStatus& status);
 void register_voxel_bench(CLI::App& app, ExitStatus& status);
 /// `skylane plan`: one 4D flight on an airspace map (plan_command.cpp).
 void register_plan(CLI::App& app, ExitStatus& status);
+/// `skylane sim` and `skylane sweep`: the discrete-event simulator (sim_command.cpp).
+void register_sim(CLI::App& app, ExitStatus& status);
 
 }  // namespace skylane::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   skylane::cli::register_map_commands(app, status);
   skylane::cli::register_voxel_bench(app, status);
   skylane::cli::register_plan(app, status);
+  skylane::cli::register_sim(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

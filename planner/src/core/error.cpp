@@ -198,6 +198,17 @@ constexpr std::array kCatalogue = {
               "a page_token that this server did not return"},
     ErrorSpec{"REQUEST_INVALID", C::kInvalidArgument, ec::kUsage,
               "a required request field is missing or too large"},
+    // Simulator (issue 6).
+    ErrorSpec{"SCENARIO_PARSE_ERROR", C::kInvalidArgument, ec::kConfig,
+              "a simulation scenario file is not valid TOML"},
+    ErrorSpec{"SCENARIO_UNKNOWN_KEY", C::kInvalidArgument, ec::kConfig,
+              "a scenario key (in the file or a --set override) is not in the schema"},
+    ErrorSpec{"SCENARIO_MISSING_FIELD", C::kInvalidArgument, ec::kConfig,
+              "a required scenario key is missing"},
+    ErrorSpec{"SCENARIO_INVALID_VALUE", C::kInvalidArgument, ec::kConfig,
+              "a scenario value has the wrong type or is out of range (e.g. a fleet of zero)"},
+    ErrorSpec{"MISSION_LOG_INVALID", C::kInvalidArgument, ec::kDataErr,
+              "a mission log row is malformed or names an unknown vertiport or class"},
 };
 
 }  // namespace
