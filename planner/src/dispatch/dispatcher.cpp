@@ -1132,6 +1132,9 @@ std::vector<MissionEvent> Dispatcher::advance(std::optional<std::int64_t> now_un
     d.release(d.to_release.begin()->second);
     d.to_release.erase(d.to_release.begin());
   }
+  // The past parts of flights still in the air are useless to any new plan (none departs before
+  // now - max_past_ms); dropping them keeps the table small and its time span moving.
+  d.table->prune_before(d.to_mission_time(now - d.options.max_past_ms - 60'000));
   d.publish(batch);
   return batch;
 }

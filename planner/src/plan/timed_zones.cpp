@@ -199,7 +199,7 @@ bool ZonedReservations::is_free(search::Voxel v, Millis from, Millis to) const {
   if (!table_->contains(v)) return false;
   // Without timed zones in the column the table answers directly (its scan stops at the first
   // entry beginning after `to`, instead of building every safe interval of the voxel).
-  if (overlay_->empty() || !overlay_->column_has_zones(airspace_->column(v.x, v.y))) {
+  if (overlay_->empty() || !overlay_->column_has_zones(v.x, v.y)) {
     return table_->is_free(v, from, to);
   }
   safe_intervals(v, search::kTimeInf, scratch_);
