@@ -7,14 +7,14 @@
 // table memory per accepted flight, set-up time, and the independent conflict checker's verdict
 // over all accepted flights (the benchmark fails if it finds any conflict). BM_PlanRestricted:
 // the same query with no traffic against a 5 km x 5 km run-time restriction (restriction.hpp)
-// centred on the middle waypoint of the unrestricted flight, open-ended: rasterising it, planning around it, and
-// restriction_affects on the unrestricted plan.
-// Flags: --skylane_queries=N (default 100), --skylane_max_flights=N (default 1000: larger
-// traffic is skipped with a message unless allowed; 10,000 flights need ~3.5 GB of table and
-// plan for tens of minutes), --skylane_map=PATH, --skylane_traffic_dir=DIR (accepted traffic
-// is saved there as traffic_<N>.bin after it is planned and reloaded by later runs, which then
-// only reserve it: set-up drops from minutes to seconds, e.g. for profiling; delete the files
-// whenever the map or the planner changes). Timings never gate CI.
+// centred on the middle waypoint of the unrestricted flight, open-ended: rasterising it, planning
+// around it, and restriction_affects on the unrestricted plan. Flags: --skylane_queries=N (default
+// 100), --skylane_max_flights=N (default 1000: larger traffic is skipped with a message unless
+// allowed; 10,000 flights need ~3.5 GB of table and plan for tens of minutes), --skylane_map=PATH,
+// --skylane_traffic_dir=DIR (accepted traffic is saved there as traffic_<N>.bin after it is planned
+// and reloaded by later runs, which then only reserve it: set-up drops from minutes to seconds,
+// e.g. for profiling; delete the files whenever the map or the planner changes). Timings never gate
+// CI.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

@@ -3,14 +3,15 @@
 // moves missions on, concurrent submits stay conflict-free by the independent checker, a
 // restriction replans what it crosses, recovery from the journal, a failing journal
 // acknowledges nothing.
-#include <gtest/gtest.h>
+#include "skylane/dispatch/dispatcher.hpp"
 
 #include <cmath>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 #include "skylane/airspace/airspace_file.hpp"
 #include "skylane/conflict/conflict_checker.hpp"
-#include "skylane/dispatch/dispatcher.hpp"
 #include "skylane/dispatch/mission_json.hpp"
 #include "skylane/geo/geo_frame.hpp"
 #include "skylane/vehicle/vehicle_catalogue.hpp"
@@ -158,8 +159,8 @@ TEST_F(DispatcherTest, BadRequestsAreErrorsNamingTheField) {
     const char* mentions;
   };
   const std::vector<Case> cases = {
-      {"unknown vertiport", [](auto& r) { r.origin.vertiport = "Atlantis"; },
-       "VERTIPORT_NOT_FOUND", "Atlantis"},
+      {"unknown vertiport", [](auto& r) { r.origin.vertiport = "Atlantis"; }, "VERTIPORT_NOT_FOUND",
+       "Atlantis"},
       {"outside map",
        [](auto& r) {
          r.origin.vertiport.clear();
@@ -207,8 +208,8 @@ TEST_F(DispatcherTest, PayloadAboveTheClassIsARejectionWithReason) {
   MemoryJournal journal;
   auto d = make(&journal);
   ASSERT_TRUE(d);
-  auto m = d->submit(request("Luohu Dongmen dock", "Luohu Sungang dock", "op-a", "", "meituan",
-                             20.0));
+  auto m =
+      d->submit(request("Luohu Dongmen dock", "Luohu Sungang dock", "op-a", "", "meituan", 20.0));
   ASSERT_TRUE(m.has_value()) << m.error().to_string();
   EXPECT_EQ(m->state, MissionState::kRejected);
   EXPECT_EQ(m->reason, "PAYLOAD_ABOVE_CLASS_LIMIT");
@@ -266,9 +267,9 @@ TEST_F(DispatcherTest, ConcurrentSubmitsAreConflictFree) {
   MemoryJournal journal;
   auto d = make(&journal);
   ASSERT_TRUE(d);
-  const std::vector<std::string> docks = {"Luohu Dongmen dock", "Luohu Sungang dock",
-                                          "Longgang centre dock", "Buji relay", "Longhua dock",
-                                          "Pinghu relay"};
+  const std::vector<std::string> docks = {"Luohu Dongmen dock",   "Luohu Sungang dock",
+                                          "Longgang centre dock", "Buji relay",
+                                          "Longhua dock",         "Pinghu relay"};
   std::atomic<int> planned{0};
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;
@@ -328,8 +329,8 @@ TEST_F(DispatcherTest, RecoversEveryAcknowledgedMissionFromTheJournal) {
   }
   EXPECT_EQ(d->stats().reservation_entries, entries);
   EXPECT_EQ(d->list({}).missions.size(), acknowledged.size());
-  auto again = d->submit(request("Luohu Dongmen dock", "Luohu Sungang dock", "op-a",
-                                 "rid-Luohu Dongmen dock", "any"));
+  auto again = d->submit(
+      request("Luohu Dongmen dock", "Luohu Sungang dock", "op-a", "rid-Luohu Dongmen dock", "any"));
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->id, acknowledged[0].id);
   auto fresh = d->submit(request("Luohu Dongmen dock", "Buji relay", "op-a", "new", "any"));
@@ -357,8 +358,7 @@ bool inside(const std::vector<std::array<double, 2>>& ring, double lon, double l
   for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
     const auto& a = ring[i];
     const auto& b = ring[j];
-    if ((a[1] > lat) != (b[1] > lat) &&
-        lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]) {
+    if ((a[1] > lat) != (b[1] > lat) && lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]) {
       in = !in;
     }
   }
@@ -371,8 +371,8 @@ TEST_F(DispatcherTest, ARestrictionReplansTheMissionsItCrosses) {
   ASSERT_TRUE(d);
   auto m = d->submit(request("Buji relay", "Pinghu relay", "op-a", "", "flycart30"));
   ASSERT_TRUE(m && m->state == MissionState::kPlanned) << (m ? m->reason_text : "");
-  auto far = d->submit(request("Nanshan Science Park dock", "Nanshan Houhai dock", "op-b", "",
-                               "any"));
+  auto far =
+      d->submit(request("Nanshan Science Park dock", "Nanshan Houhai dock", "op-b", "", "any"));
   ASSERT_TRUE(far.has_value());
   // A box across the middle of the Buji -> Pinghu leg (114.117,22.63 -> 114.139,22.725), from
   // the ground up, for the whole day.
@@ -405,8 +405,7 @@ TEST_F(DispatcherTest, ARestrictionReplansTheMissionsItCrosses) {
               {a.x_m + (b.x_m - a.x_m) * k / 20.0, a.y_m + (b.y_m - a.y_m) * k / 20.0});
           ASSERT_TRUE(ll.has_value());
           EXPECT_FALSE(inside(spec.ring_lonlat, ll->lon_deg, ll->lat_deg))
-              << "replanned leg enters the restriction at " << ll->lon_deg << ","
-              << ll->lat_deg;
+              << "replanned leg enters the restriction at " << ll->lon_deg << "," << ll->lat_deg;
         }
       }
     }
@@ -433,8 +432,8 @@ TEST_F(DispatcherTest, ARestrictionOverTheDestinationRejectsAndBadOnesAreRefused
   MemoryJournal journal;
   auto d = make(&journal);
   ASSERT_TRUE(d);
-  auto m = d->submit(request("Luohu Dongmen dock", "Luohu Sungang dock", "op-a", "", "meituan",
-                             1.0));
+  auto m =
+      d->submit(request("Luohu Dongmen dock", "Luohu Sungang dock", "op-a", "", "meituan", 1.0));
   ASSERT_TRUE(m && m->state == MissionState::kPlanned) << (m ? m->reason_text : "");
   // Luohu Sungang dock is at 114.105 E 22.57 N: close it, ground up, all day.
   RestrictionSpec spec;

@@ -49,9 +49,9 @@ airspace::Airspace* ContendedPads::map_ = nullptr;
 vehicle::VehicleCatalogue* ContendedPads::catalogue_ = nullptr;
 
 TEST_F(ContendedPads, SameDepartureFromAndToSixVertiportsCostsAboutAnUncontendedPlan) {
-  const std::vector<std::string> names{"Luohu Dongmen dock", "Luohu Sungang dock",
+  const std::vector<std::string> names{"Luohu Dongmen dock",   "Luohu Sungang dock",
                                        "Longgang centre dock", "Buji relay",
-                                       "Longhua dock", "Pinghu relay"};
+                                       "Longhua dock",         "Pinghu relay"};
   std::vector<const airspace::Vertiport*> ports;
   for (const auto& n : names) {
     const auto it = std::find_if(map_->vertiports().begin(), map_->vertiports().end(),
@@ -109,16 +109,16 @@ TEST_F(ContendedPads, SameDepartureFromAndToSixVertiportsCostsAboutAnUncontended
     stop = search::StopCondition::within(milliseconds{30'000});
     auto p = planner.plan(r, table, stop);
     ASSERT_TRUE(p.has_value()) << p.error().to_string();
-    std::printf("%2zu %-22s -> %-22s %-10s %-10s exp %8llu (free %7llu) att %d w %3d ms %8.1f "
-                "(free %6.1f) takeoff +%6.1f s arrival +%6.1f s (free +%6.1f s)\n",
-                m, ports[i]->name.c_str(), ports[j]->name.c_str(),
-                planner.vehicle_class().name.c_str(), search::outcome_name(p->outcome),
-                static_cast<unsigned long long>(p->stats.expansions),
-                static_cast<unsigned long long>(base->stats.expansions), p->stats.attempts,
-                p->stats.corridor_half_width, p->stats.plan_ms, base->stats.plan_ms,
-                static_cast<double>((p->takeoff - earliest).count()) / 1000.0,
-                static_cast<double>((p->arrival - earliest).count()) / 1000.0,
-                static_cast<double>((base->arrival - earliest).count()) / 1000.0);
+    std::printf(
+        "%2zu %-22s -> %-22s %-10s %-10s exp %8llu (free %7llu) att %d w %3d ms %8.1f "
+        "(free %6.1f) takeoff +%6.1f s arrival +%6.1f s (free +%6.1f s)\n",
+        m, ports[i]->name.c_str(), ports[j]->name.c_str(), planner.vehicle_class().name.c_str(),
+        search::outcome_name(p->outcome), static_cast<unsigned long long>(p->stats.expansions),
+        static_cast<unsigned long long>(base->stats.expansions), p->stats.attempts,
+        p->stats.corridor_half_width, p->stats.plan_ms, base->stats.plan_ms,
+        static_cast<double>((p->takeoff - earliest).count()) / 1000.0,
+        static_cast<double>((p->arrival - earliest).count()) / 1000.0,
+        static_cast<double>((base->arrival - earliest).count()) / 1000.0);
     std::fflush(stdout);
     // Expansions, not time: a contended plan costs about what the uncontended one costs.
     EXPECT_LE(p->stats.expansions, 4 * base->stats.expansions + 2000) << "mission " << m;

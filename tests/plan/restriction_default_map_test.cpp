@@ -77,7 +77,8 @@ class DefaultMapRestriction : public ::testing::Test {
     planner_ = new AirspacePlanner(std::move(*p));
     for (std::size_t i = 0; i < usable.size(); ++i) {
       for (std::size_t j = i + 1; j < usable.size(); ++j) {
-        const double d = std::hypot(usable[i]->x_m - usable[j]->x_m, usable[i]->y_m - usable[j]->y_m);
+        const double d =
+            std::hypot(usable[i]->x_m - usable[j]->x_m, usable[i]->y_m - usable[j]->y_m);
         if (d < 6'000.0 || d > 15'000.0) continue;
         from_ = usable[i];
         to_ = usable[j];
@@ -163,8 +164,8 @@ class DefaultMapRestriction : public ::testing::Test {
         }
         const double ex = b[0] - a[0];
         const double ey = b[1] - a[1];
-        const double s = std::clamp(((x - a[0]) * ex + (y - a[1]) * ey) / (ex * ex + ey * ey), 0.0,
-                                    1.0);
+        const double s =
+            std::clamp(((x - a[0]) * ex + (y - a[1]) * ey) / (ex * ex + ey * ey), 0.0, 1.0);
         nearest = std::min(nearest, std::hypot(x - a[0] - s * ex, y - a[1] - s * ey));
       }
       return in && nearest > kDeepInsideM;
@@ -178,7 +179,8 @@ class DefaultMapRestriction : public ::testing::Test {
       const int n = std::max(1, static_cast<int>(std::ceil(len / 2.0)));
       for (int k = 1; k < n; ++k) {
         const double s = static_cast<double>(k) / n;
-        if (deep(p[i].x_m + s * (p[i + 1].x_m - p[i].x_m), p[i].y_m + s * (p[i + 1].y_m - p[i].y_m))) {
+        if (deep(p[i].x_m + s * (p[i + 1].x_m - p[i].x_m),
+                 p[i].y_m + s * (p[i + 1].y_m - p[i].y_m))) {
           times.push_back(static_cast<double>(p[i].t.count()) +
                           s * static_cast<double>((p[i + 1].t - p[i].t).count()));
         }
@@ -294,8 +296,8 @@ TEST_F(DefaultMapRestriction, RestrictionAcrossTheDirectRouteForcesADetour) {
   // Around the square: at least the shorter convex-hull chain from pad to pad around the part
   // of it the plan may not enter (the planner's own plans are not shortest, so no comparison
   // with the direct plan).
-  const double bound = detour_bound_m({from_->x_m, from_->y_m}, {to_->x_m, to_->y_m}, mx, my,
-                                      half_m - kDeepInsideM);
+  const double bound =
+      detour_bound_m({from_->x_m, from_->y_m}, {to_->x_m, to_->y_m}, mx, my, half_m - kDeepInsideM);
   EXPECT_GT(bound, straight_m + 50.0);
   EXPECT_GT(horizontal_length_m(p.trajectory), bound - 1.0);
   EXPECT_FALSE(*restriction_affects(*set.find(1), p.trajectory, *map_));
@@ -333,8 +335,8 @@ TEST_F(DefaultMapRestriction, RestrictionActiveForMinutesIsAvoidedOrCrossedOutsi
 
 TEST_F(DefaultMapRestriction, RestrictionOverTheGoalPadGivesGoalBlockedUntilRemoved) {
   RestrictionSet set(*map_);
-  ASSERT_TRUE(set.add(restriction(3, "police operation", square(to_->x_m, to_->y_m, 150.0)))
-                  .has_value());
+  ASSERT_TRUE(
+      set.add(restriction(3, "police operation", square(to_->x_m, to_->y_m, 150.0))).has_value());
   PlanRequest r = request_;
   r.restrictions = &set;
   auto p = planner_->plan(r, *table_);

@@ -111,8 +111,8 @@ PlannerOptions options() {
 TEST(Restriction, RasterisesColumnsWhoseCentreIsInsideTheRing) {
   const auto a = flat_map();
   // A concave "L" with slanted edges; vertices off the cell grid.
-  const std::vector<std::array<double, 2>> local = {
-      {103.0, 97.0}, {731.0, 143.0}, {705.0, 377.0}, {391.0, 351.0}, {333.0, 811.0}, {87.0, 768.0}};
+  const std::vector<std::array<double, 2>> local = {{103.0, 97.0},  {731.0, 143.0}, {705.0, 377.0},
+                                                    {391.0, 351.0}, {333.0, 811.0}, {87.0, 768.0}};
   auto r = RasterisedRestriction::create(restriction(1, "L", ring_from_plane(local)), a, frame());
   ASSERT_TRUE(r.has_value()) << r.error().to_string();
   std::size_t inside = 0;
@@ -129,8 +129,9 @@ TEST(Restriction, RasterisesColumnsWhoseCentreIsInsideTheRing) {
   EXPECT_FALSE((*r)->covers(10, 500));
   // A ring reaching past the map edge is clipped to it.
   auto big = RasterisedRestriction::create(
-      restriction(2, "big", ring_from_plane({{-500.0, -500.0}, {3000.0, -500.0}, {3000.0, 300.0},
-                                             {-500.0, 300.0}})),
+      restriction(
+          2, "big",
+          ring_from_plane({{-500.0, -500.0}, {3000.0, -500.0}, {3000.0, 300.0}, {-500.0, 300.0}})),
       a, frame());
   ASSERT_TRUE(big.has_value()) << big.error().to_string();
   EXPECT_EQ((*big)->covered_columns(), 80u * 15u);
@@ -216,8 +217,8 @@ TEST(Restriction, SetCopiesAreSnapshots) {
   RestrictionSet set(a);
   ASSERT_TRUE(set.add(restriction(1, "one", wall_ring())).has_value());
   const RestrictionSet snapshot = set;  // what a planner holds
-  auto second = restriction(2, "two", ring_from_plane({{100.0, 100.0}, {300.0, 100.0},
-                                                       {300.0, 300.0}}));
+  auto second =
+      restriction(2, "two", ring_from_plane({{100.0, 100.0}, {300.0, 100.0}, {300.0, 300.0}}));
   ASSERT_TRUE(set.add(second, frame()).has_value());
   EXPECT_EQ(reason_of(set.add(restriction(2, "dup", wall_ring()))), "RESTRICTION_ALREADY_EXISTS");
   EXPECT_EQ(set.size(), 2u);
@@ -272,8 +273,8 @@ TEST(Restriction, AffectsOnlyTrajectoriesInsideWhileActive) {
   };
   EXPECT_TRUE(affects(crossing(100'000, 55.0)));
   EXPECT_TRUE(affects(crossing(150'000, 55.0)));
-  EXPECT_FALSE(affects(crossing(0, 55.0)));        // crosses at 40 s, before the window
-  EXPECT_FALSE(affects(crossing(170'000, 55.0)));  // crosses at 210 s, after it
+  EXPECT_FALSE(affects(crossing(0, 55.0)));         // crosses at 40 s, before the window
+  EXPECT_FALSE(affects(crossing(170'000, 55.0)));   // crosses at 210 s, after it
   EXPECT_FALSE(affects(crossing(120'000, 115.0)));  // above the 100 m ceiling (layer 16)
   // Parallel to the wall, 60 m west of it, during the window.
   traj::Trajectory4D beside;
@@ -338,9 +339,9 @@ TEST(Restriction, PlannerWaitsForTheWindowAndNamesBlockingRestrictions) {
   // Open-ended over the goal pad: GOAL_BLOCKED naming it; with a deadline before the end of a
   // bounded window as well.
   req.earliest_departure = milliseconds{0};
-  auto goal = restriction(12, "hospital pad closure",
-                          ring_from_plane({{1380.0, 480.0}, {1440.0, 480.0}, {1440.0, 540.0},
-                                           {1380.0, 540.0}}));
+  auto goal = restriction(
+      12, "hospital pad closure",
+      ring_from_plane({{1380.0, 480.0}, {1440.0, 480.0}, {1440.0, 540.0}, {1380.0, 540.0}}));
   RestrictionSet goal_set(a);
   ASSERT_TRUE(goal_set.add(goal).has_value());
   req.restrictions = &goal_set;
@@ -364,8 +365,9 @@ TEST(Restriction, PlannerWaitsForTheWindowAndNamesBlockingRestrictions) {
   EXPECT_GE(p->arrival.count(), 3'600'000);
 
   // Over the start pad throughout the departure window: START_BLOCKED naming it.
-  auto start = restriction(14, "launch ban", ring_from_plane({{180.0, 480.0}, {240.0, 480.0},
-                                                              {240.0, 540.0}, {180.0, 540.0}}));
+  auto start = restriction(
+      14, "launch ban",
+      ring_from_plane({{180.0, 480.0}, {240.0, 480.0}, {240.0, 540.0}, {180.0, 540.0}}));
   RestrictionSet start_set(a);
   ASSERT_TRUE(start_set.add(start).has_value());
   req.restrictions = &start_set;
@@ -376,8 +378,8 @@ TEST(Restriction, PlannerWaitsForTheWindowAndNamesBlockingRestrictions) {
 
   // A kind the class may enter is ignored.
   auto lenient = vc;
-  lenient.limits.blocked_zone_kinds &= static_cast<std::uint8_t>(
-      ~(1u << static_cast<int>(airspace::ZoneKind::kTemporary)));
+  lenient.limits.blocked_zone_kinds &=
+      static_cast<std::uint8_t>(~(1u << static_cast<int>(airspace::ZoneKind::kTemporary)));
   auto lenient_planner = AirspacePlanner::create(a, lenient, options());
   ASSERT_TRUE(lenient_planner.has_value());
   p = lenient_planner->plan(req, table);

@@ -271,9 +271,9 @@ TEST(ReservationTable, LevelFlightSharesOneEntryPerColumnAcrossItsBand) {
   ReservationTable table(kWx, kWy, kWz);
   // Level at z = 17.5 m: the vertical band (+-4 m) touches layers 2..4, all busy over the same
   // instants in each column.
-  ASSERT_TRUE(table.reserve(line(1, {15, 15, 17.5, milliseconds{0}}, {655, 385, 17.5,
-                                                                      milliseconds{60'000}}),
-                            kEnvWide, kEnvWide, kWide));
+  ASSERT_TRUE(table.reserve(
+      line(1, {15, 15, 17.5, milliseconds{0}}, {655, 385, 17.5, milliseconds{60'000}}), kEnvWide,
+      kEnvWide, kWide));
   EXPECT_LT(table.entry_count() * 2, table.voxel_count());
   // Every layer of a run reports the same reservation, the layers outside none.
   const Voxel mid{33, 20, 3};
@@ -378,8 +378,8 @@ TEST(ReservationTable, PruneBeforeKeepsEveryAnswerFromThenOn) {
       if (iv.end > t) b.push_back(SafeInterval{std::max(iv.begin, t), iv.end});
     }
     ASSERT_EQ(a, b);
-    for (const auto& r : table.reservations(Voxel{std::get<0>(key), std::get<1>(key),
-                                                  std::get<2>(key)})) {
+    for (const auto& r :
+         table.reservations(Voxel{std::get<0>(key), std::get<1>(key), std::get<2>(key)})) {
       ASSERT_GT(r.end, t);
     }
     const Voxel v{std::get<0>(key), std::get<1>(key), std::get<2>(key)};
@@ -429,9 +429,9 @@ TEST(ReservationTable, TimeSpanIsLimitedAndMovedForwardByPruning) {
   EXPECT_EQ(back.error().reason, "RESERVATION_TIME_OUT_OF_RANGE");
   // Also a swept trajectory, all or nothing.
   const SeparationEnvelope env{4.0, 2.0, milliseconds{100}};
-  auto swept =
-      table.reserve(line(4, {5, 5, 2.5, milliseconds{kDay}}, {35, 35, 2.5, milliseconds{45 * kDay}}),
-                    env, env, kGeo);
+  auto swept = table.reserve(
+      line(4, {5, 5, 2.5, milliseconds{kDay}}, {35, 35, 2.5, milliseconds{45 * kDay}}), env, env,
+      kGeo);
   ASSERT_FALSE(swept);
   EXPECT_EQ(swept.error().reason, "RESERVATION_TIME_OUT_OF_RANGE");
   EXPECT_EQ(table.entry_count(), 2u);

@@ -94,12 +94,13 @@ Result<plan::Restriction> to_plan_restriction(const RestrictionSpec& spec, std::
   }
   r.kind = *kind;
   r.ring_lonlat = spec.ring_lonlat;
-  r.floor = {spec.floor_m, spec.floor_agl ? airspace::AltitudeRef::kAgl : airspace::AltitudeRef::kAmsl};
+  r.floor = {spec.floor_m,
+             spec.floor_agl ? airspace::AltitudeRef::kAgl : airspace::AltitudeRef::kAmsl};
   r.ceiling = {spec.ceiling_m,
                spec.ceiling_agl ? airspace::AltitudeRef::kAgl : airspace::AltitudeRef::kAmsl};
   r.active_from = Millis(spec.active_from_unix_ms - epoch_ms);
-  r.active_to = spec.active_to_unix_ms ? Millis(*spec.active_to_unix_ms - epoch_ms)
-                                       : search::kTimeInf;
+  r.active_to =
+      spec.active_to_unix_ms ? Millis(*spec.active_to_unix_ms - epoch_ms) : search::kTimeInf;
   return r;
 }
 
@@ -204,8 +205,7 @@ struct Dispatcher::Impl {
       std::string names;
       for (const auto& v : airspace->vertiports()) names += (names.empty() ? "" : ", ") + v.name;
       return fail("VERTIPORT_NOT_FOUND", std::string(which) + ": no vertiport named '" +
-                                             e.vertiport + "' on this map (known: " + names +
-                                             ")");
+                                             e.vertiport + "' on this map (known: " + names + ")");
     }
     if (!e.lon_deg || !e.lat_deg) {
       return fail("MISSION_REQUEST_INVALID",
@@ -213,20 +213,18 @@ struct Dispatcher::Impl {
     }
     if (!finite(*e.lon_deg) || !finite(*e.lat_deg) || std::abs(*e.lat_deg) > 90.0 ||
         std::abs(*e.lon_deg) > 180.0) {
-      return fail("MISSION_REQUEST_INVALID", std::string(which) + ": coordinate (" +
-                                                 std::to_string(*e.lon_deg) + ", " +
-                                                 std::to_string(*e.lat_deg) +
-                                                 ") is not a valid WGS 84 lon/lat");
+      return fail("MISSION_REQUEST_INVALID",
+                  std::string(which) + ": coordinate (" + std::to_string(*e.lon_deg) + ", " +
+                      std::to_string(*e.lat_deg) + ") is not a valid WGS 84 lon/lat");
     }
     SKY_TRY(p, frame.to_plane({*e.lon_deg, *e.lat_deg}));
     std::int32_t cx = 0;
     std::int32_t cy = 0;
     if (!airspace->column_at(p.x_m, p.y_m, cx, cy)) {
-      return fail("PLAN_POINT_OUTSIDE_MAP", std::string(which) + ": (" +
-                                                std::to_string(*e.lon_deg) + ", " +
-                                                std::to_string(*e.lat_deg) +
-                                                ") lies outside the map '" +
-                                                airspace->info().name + "'");
+      return fail("PLAN_POINT_OUTSIDE_MAP",
+                  std::string(which) + ": (" + std::to_string(*e.lon_deg) + ", " +
+                      std::to_string(*e.lat_deg) + ") lies outside the map '" +
+                      airspace->info().name + "'");
     }
     return plan::PadPoint{p.x_m, p.y_m, {}};
   }
@@ -297,8 +295,7 @@ struct Dispatcher::Impl {
   Result<Planned> plan_direct(const MissionRequest& r, std::int64_t id,
                               const vehicle::VehicleClass& vc, const plan::PadPoint& from,
                               const plan::PadPoint& to, const std::string& from_name,
-                              const std::string& to_name,
-                              const plan::RestrictionSet* restrictions,
+                              const std::string& to_name, const plan::RestrictionSet* restrictions,
                               const search::StopCondition& stop) const {
     Planned out;
     if (r.payload_kg > vc.max_payload_kg) {
@@ -319,9 +316,9 @@ struct Dispatcher::Impl {
     q.restrictions = restrictions;
     SKY_TRY(p, planner.plan(q, *table, stop));
     if (p.outcome != search::Outcome::kFound) {
-      out.reason = p.outcome == search::Outcome::kNoRoute ? plan::no_route_reason_name(p.reason)
+      out.reason = p.outcome == search::Outcome::kNoRoute     ? plan::no_route_reason_name(p.reason)
                    : p.outcome == search::Outcome::kCancelled ? "PLAN_CANCELLED"
-                                                                : "PLAN_BUDGET_EXHAUSTED";
+                                                              : "PLAN_BUDGET_EXHAUSTED";
       out.reason_text = vc.name + ": " + p.reason_text;
       return out;
     }
@@ -433,7 +430,8 @@ struct Dispatcher::Impl {
     if (!airspace->column_at(v.x_m, v.y_m, x, y)) return std::nullopt;
     const auto& info = airspace->info();
     const double ground = airspace->ground_amsl_m(airspace->column(x, y));
-    const double layer = std::ceil((ground - info.altitude_min_amsl_m) / info.cell_z_m - 0.5 - 1e-9);
+    const double layer =
+        std::ceil((ground - info.altitude_min_amsl_m) / info.cell_z_m - 0.5 - 1e-9);
     if (layer < 0.0 || layer >= info.nz) return std::nullopt;
     return search::Voxel{x, y, static_cast<std::int32_t>(layer)};
   }
@@ -471,9 +469,9 @@ struct Dispatcher::Impl {
     SKY_TRY(to, resolve(r.destination, "destination", frame, &vb));
     const std::string from_name =
         va ? va->name : std::to_string(*r.origin.lon_deg) + "," + std::to_string(*r.origin.lat_deg);
-    const std::string to_name = vb ? vb->name
-                                   : std::to_string(*r.destination.lon_deg) + "," +
-                                         std::to_string(*r.destination.lat_deg);
+    const std::string to_name =
+        vb ? vb->name
+           : std::to_string(*r.destination.lon_deg) + "," + std::to_string(*r.destination.lat_deg);
     std::optional<Planned> best;
     std::vector<std::string> why;
     std::string first_reason;
@@ -542,8 +540,7 @@ struct Dispatcher::Impl {
     const vehicle::VehicleClass* vc = catalogue->find(m.plan->vehicle_class);
     if (vc == nullptr) {
       return fail("DISPATCH_RECOVERY_FAILED", "mission " + std::to_string(m.id) +
-                                                  " uses vehicle class '" +
-                                                  m.plan->vehicle_class +
+                                                  " uses vehicle class '" + m.plan->vehicle_class +
                                                   "', which the catalogue no longer has");
     }
     // Each leg holds its airspace and both pads (ground wait before take-off, dwell after
@@ -633,8 +630,8 @@ struct Dispatcher::Impl {
         if (versions[v.index_b] > since) return Check{Verdict::kRace, ""};
         out.verdict = Verdict::kConflict;
         out.text = "the plan comes within " + std::to_string(v.min_horizontal_m) + " m / " +
-                   std::to_string(v.min_vertical_m) + " m of mission " +
-                   std::to_string(v.id_b) + " at t = " + std::to_string(v.begin.count()) + " s";
+                   std::to_string(v.min_vertical_m) + " m of mission " + std::to_string(v.id_b) +
+                   " at t = " + std::to_string(v.begin.count()) + " s";
       }
     }
     return out;
@@ -666,7 +663,6 @@ struct Dispatcher::Impl {
     }
     event_cv.notify_all();
   }
-
 };
 
 // ---- construction ---------------------------------------------------------------------------
@@ -696,9 +692,8 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::create(const airspace::Airspace&
   }
   for (const std::string& name : impl->options.vehicle_classes) {
     if (catalogue.find(name) == nullptr) {
-      return fail("VEHICLE_CLASS_NOT_FOUND",
-                  "dispatcher option vehicle_classes names '" + name + "', not in " +
-                      catalogue.source());
+      return fail("VEHICLE_CLASS_NOT_FOUND", "dispatcher option vehicle_classes names '" + name +
+                                                 "', not in " + catalogue.source());
     }
   }
   impl->max_envelope = catalogue.max_separation();
@@ -732,9 +727,9 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::create(const airspace::Airspace&
       impl->live.insert(m.id);
       auto r = impl->reserve(m);
       if (!r) {
-        return fail("DISPATCH_RECOVERY_FAILED", "mission " + std::to_string(m.id) +
-                                                    ": its stored plan could not be reserved: " +
-                                                    r.error().message);
+        return fail("DISPATCH_RECOVERY_FAILED",
+                    "mission " + std::to_string(m.id) +
+                        ": its stored plan could not be reserved: " + r.error().message);
       }
     } else if (m.state == MissionState::kCompleted && m.plan) {
       // Completed before the restart: its reservations were already released (or are about
@@ -877,8 +872,7 @@ Result<Mission> Dispatcher::get(std::int64_t id,
   const Impl& d = *impl_;
   std::lock_guard lock(d.state_mutex);
   const auto it = d.missions.find(id);
-  if (it == d.missions.end() ||
-      (operator_id && it->second.request.operator_id != *operator_id)) {
+  if (it == d.missions.end() || (operator_id && it->second.request.operator_id != *operator_id)) {
     return fail("MISSION_NOT_FOUND", "no mission " + std::to_string(id));
   }
   return it->second;
@@ -908,8 +902,7 @@ Result<Mission> Dispatcher::cancel(std::int64_t id, const std::optional<std::str
   auto write = d.table_lock.write();
   std::lock_guard state(d.state_mutex);
   const auto it = d.missions.find(id);
-  if (it == d.missions.end() ||
-      (operator_id && it->second.request.operator_id != *operator_id)) {
+  if (it == d.missions.end() || (operator_id && it->second.request.operator_id != *operator_id)) {
     return fail("MISSION_NOT_FOUND", "no mission " + std::to_string(id));
   }
   if (is_final(it->second.state)) {
@@ -972,7 +965,8 @@ Result<RestrictionChange> Dispatcher::add_restriction(RestrictionSpec spec) {
     MissionRequest q = m->request;
     q.earliest_departure_unix_ms = std::max(q.earliest_departure_unix_ms, now);
     search::StopCondition stop;
-    if (d.options.plan_budget.count() > 0) stop = search::StopCondition::within(d.options.plan_budget);
+    if (d.options.plan_budget.count() > 0)
+      stop = search::StopCondition::within(d.options.plan_budget);
     Mission n = *m;
     ++n.version;
     n.updated_unix_ms = now;
@@ -986,10 +980,10 @@ Result<RestrictionChange> Dispatcher::add_restriction(RestrictionSpec spec) {
     if (!planned || !planned->found) {
       n.state = MissionState::kRejected;
       n.reason = "RESTRICTION_CONFLICT";
-      n.reason_text = "restriction " + std::to_string(spec.id) + " '" + spec.name +
-                      "' crosses the plan and no new one was found: " +
-                      (planned ? planned->reason + " " + planned->reason_text
-                               : planned.error().message);
+      n.reason_text =
+          "restriction " + std::to_string(spec.id) + " '" + spec.name +
+          "' crosses the plan and no new one was found: " +
+          (planned ? planned->reason + " " + planned->reason_text : planned.error().message);
     }
     updated.push_back(std::move(n));
   }
@@ -1066,21 +1060,21 @@ std::vector<AirspaceHit> Dispatcher::query_airspace(const AirspaceQuery& q) cons
     std::optional<std::int64_t> enter;
     std::int64_t exit = 0;
     for (const traj::Trajectory4D& f : d.legs_of(m)) {
-    for (std::size_t i = 1; i < f.points.size(); ++i) {
-      double t0 = 0;
-      double t1 = 0;
-      if (!clip_segment(f.points[i - 1], f.points[i], box, t0, t1)) continue;
-      const double a = static_cast<double>(d.to_unix(f.points[i - 1].t));
-      const double b = static_cast<double>(d.to_unix(f.points[i].t));
-      const auto ta = static_cast<std::int64_t>(std::floor(a + (b - a) * t0));
-      const auto tb = static_cast<std::int64_t>(std::ceil(a + (b - a) * t1));
-      if (tb < q.from_unix_ms || ta > q.to_unix_ms) continue;
-      const std::int64_t ca = std::max(ta, q.from_unix_ms);
-      const std::int64_t cb = std::min(tb, q.to_unix_ms);
-      if (!enter) enter = ca;
-      enter = std::min(*enter, ca);
-      exit = std::max(exit, cb);
-    }
+      for (std::size_t i = 1; i < f.points.size(); ++i) {
+        double t0 = 0;
+        double t1 = 0;
+        if (!clip_segment(f.points[i - 1], f.points[i], box, t0, t1)) continue;
+        const double a = static_cast<double>(d.to_unix(f.points[i - 1].t));
+        const double b = static_cast<double>(d.to_unix(f.points[i].t));
+        const auto ta = static_cast<std::int64_t>(std::floor(a + (b - a) * t0));
+        const auto tb = static_cast<std::int64_t>(std::ceil(a + (b - a) * t1));
+        if (tb < q.from_unix_ms || ta > q.to_unix_ms) continue;
+        const std::int64_t ca = std::max(ta, q.from_unix_ms);
+        const std::int64_t cb = std::min(tb, q.to_unix_ms);
+        if (!enter) enter = ca;
+        enter = std::min(*enter, ca);
+        exit = std::max(exit, cb);
+      }
     }
     if (enter) {
       hits.push_back({id, m.request.operator_id, m.plan->vehicle_class, *enter, exit});
@@ -1113,9 +1107,8 @@ std::vector<MissionEvent> Dispatcher::advance(std::optional<std::int64_t> now_un
       m.updated_unix_ms = m.plan->arrival_unix_ms;
       d.emit(batch, EventKind::kCompleted, m);
       const auto legs = d.legs_of(m);
-      const std::int64_t end = legs.empty() || legs.back().points.empty()
-                                   ? now
-                                   : d.to_unix(legs.back().points.back().t);
+      const std::int64_t end =
+          legs.empty() || legs.back().points.empty() ? now : d.to_unix(legs.back().points.back().t);
       d.to_release.emplace(end + d.options.release_after_ms, id);
       done.push_back(id);
       touched = true;

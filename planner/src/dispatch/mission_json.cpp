@@ -50,10 +50,14 @@ json plan_json(const MissionPlan& p) {
                      {"arrival_unix_ms", s.arrival_unix_ms},
                      {"departure_unix_ms", s.departure_unix_ms}});
   }
-  return {{"vehicle_class", p.vehicle_class},   {"legs", std::move(legs)},
-          {"stops", std::move(stops)},          {"departure_unix_ms", p.departure_unix_ms},
-          {"arrival_unix_ms", p.arrival_unix_ms}, {"energy_wh", p.energy_wh},
-          {"distance_m", p.distance_m},         {"plan_ms", p.plan_ms}};
+  return {{"vehicle_class", p.vehicle_class},
+          {"legs", std::move(legs)},
+          {"stops", std::move(stops)},
+          {"departure_unix_ms", p.departure_unix_ms},
+          {"arrival_unix_ms", p.arrival_unix_ms},
+          {"energy_wh", p.energy_wh},
+          {"distance_m", p.distance_m},
+          {"plan_ms", p.plan_ms}};
 }
 
 /// Typed field access that names the field on failure.
@@ -203,7 +207,7 @@ Result<Mission> mission_from_json(std::string_view text) {
   SKY_ASSIGN(m.request.payload_kg, r.get<double>(*q, "payload_kg"));
   SKY_ASSIGN(m.request.vehicle_class, r.get<std::string>(*q, "vehicle_class"));
   SKY_ASSIGN(m.request.earliest_departure_unix_ms,
-          r.get<std::int64_t>(*q, "earliest_departure_unix_ms"));
+             r.get<std::int64_t>(*q, "earliest_departure_unix_ms"));
   SKY_ASSIGN(m.request.deadline_unix_ms, r.opt<std::int64_t>(*q, "deadline_unix_ms"));
   SKY_ASSIGN(m.request.priority, r.get<std::int32_t>(*q, "priority"));
   SKY_TRY(state, r.get<std::string>(j, "state"));

@@ -210,9 +210,9 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   }
   if (request.restrictions != nullptr && request.restrictions->airspace() != nullptr &&
       request.restrictions->airspace() != &a) {
-    return fail("RESTRICTION_MAP_MISMATCH",
-                "the request's restriction set belongs to another airspace than map '" +
-                    info.name + "'");
+    return fail(
+        "RESTRICTION_MAP_MISMATCH",
+        "the request's restriction set belongs to another airspace than map '" + info.name + "'");
   }
   struct Pad {
     std::int32_t x = 0;
@@ -418,9 +418,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   // A route through timed zones may have to wait: offer SIPP a detour around them as well (near
   // the block route), so it can choose between waiting and flying around.
   if (!overlay.empty() && !adjacent &&
-      std::any_of(routes[0].begin(), routes[0].end(), [&](const ColumnXY& c) {
-        return overlay.column_has_zones(c.x, c.y);
-      })) {
+      std::any_of(routes[0].begin(), routes[0].end(),
+                  [&](const ColumnXY& c) { return overlay.column_has_zones(c.x, c.y); })) {
     const QueryBands cut_bands(a, *view_, pads[0].col, start_band.band, pads[1].col, goal_band.band,
                                &overlay);
     const Corridor blocks_near =

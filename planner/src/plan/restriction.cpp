@@ -27,8 +27,8 @@ Result<void> validate(const Restriction& r) {
   for (std::size_t i = 0; i < r.ring_lonlat.size(); ++i) {
     const double lon = r.ring_lonlat[i][0];
     const double lat = r.ring_lonlat[i][1];
-    if (!std::isfinite(lon) || !std::isfinite(lat) || lon < -180.0 || lon > 180.0 ||
-        lat < -90.0 || lat > 90.0) {
+    if (!std::isfinite(lon) || !std::isfinite(lat) || lon < -180.0 || lon > 180.0 || lat < -90.0 ||
+        lat > 90.0) {
       std::ostringstream s;
       s << "ring_lonlat[" << i << "] = (" << lon << ", " << lat
         << ") is not a finite WGS 84 lon/lat in degrees";
@@ -88,9 +88,9 @@ Result<std::shared_ptr<const RasterisedRestriction>> RasterisedRestriction::crea
     }
     if (e < ext[0] - kSlackDeg || w > ext[2] + kSlackDeg || n < ext[1] - kSlackDeg ||
         s > ext[3] + kSlackDeg) {
-      return fail("RESTRICTION_OUTSIDE_MAP",
-                  restriction_label(restriction) + ": ring_lonlat lies entirely outside map '" +
-                      info.name + "'");
+      return fail("RESTRICTION_OUTSIDE_MAP", restriction_label(restriction) +
+                                                 ": ring_lonlat lies entirely outside map '" +
+                                                 info.name + "'");
     }
   }
   auto& ring = out->ring_m_;
@@ -98,10 +98,10 @@ Result<std::shared_ptr<const RasterisedRestriction>> RasterisedRestriction::crea
     const auto& p = restriction.ring_lonlat[i];
     auto q = frame.to_plane({p[0], p[1]});
     if (!q || !std::isfinite(q->x_m) || !std::isfinite(q->y_m)) {
-      return fail("RESTRICTION_INVALID",
-                  restriction_label(restriction) + ": ring_lonlat[" + std::to_string(i) +
-                      "] cannot be projected to the map's frame" +
-                      (q ? std::string() : " (" + q.error().message + ")"));
+      return fail("RESTRICTION_INVALID", restriction_label(restriction) + ": ring_lonlat[" +
+                                             std::to_string(i) +
+                                             "] cannot be projected to the map's frame" +
+                                             (q ? std::string() : " (" + q.error().message + ")"));
     }
     ring.push_back({q->x_m, q->y_m});
   }
@@ -211,17 +211,17 @@ Result<void> RestrictionSet::add(Entry restriction) {
                 "the restriction was rasterised for another airspace than the set's (or is null)");
   }
   if (find(restriction->id()) != nullptr) {
-    return fail("RESTRICTION_ALREADY_EXISTS", "a restriction with id " +
-                                                  std::to_string(restriction->id()) +
-                                                  " is already in force");
+    return fail(
+        "RESTRICTION_ALREADY_EXISTS",
+        "a restriction with id " + std::to_string(restriction->id()) + " is already in force");
   }
   entries_.push_back(std::move(restriction));
   return {};
 }
 
 bool RestrictionSet::remove(std::int64_t id) {
-  const auto it = std::find_if(entries_.begin(), entries_.end(),
-                               [&](const Entry& e) { return e->id() == id; });
+  const auto it =
+      std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e->id() == id; });
   if (it == entries_.end()) return false;
   entries_.erase(it);
   return true;

@@ -43,8 +43,8 @@ TimedZoneOverlay::TimedZoneOverlay(const airspace::Airspace& airspace,
       const Restriction& spec = r->restriction();
       if (((blocked_zone_kinds >> static_cast<int>(spec.kind)) & 1u) == 0) continue;
       const SafeInterval b{spec.active_from - Millis{1}, spec.active_to >= search::kTimeInf
-                                                            ? search::kTimeInf
-                                                            : spec.active_to + Millis{1}};
+                                                             ? search::kTimeInf
+                                                             : spec.active_to + Millis{1}};
       if (b.end <= from) continue;  // over before the flight can start
       if (b.end < search::kTimeInf) latest_finite_end_ = std::max(latest_finite_end_, b.end);
       restrictions_.push_back(TimedRestriction{r.get(), b});

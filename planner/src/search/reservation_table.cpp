@@ -338,8 +338,8 @@ ReservationTable::ReservationTable(std::int32_t size_x, std::int32_t size_y, std
       store_(std::make_unique<Store>()) {
   static_assert(sizeof(Entry) == 16, "entries are meant to be 16 bytes");
   constexpr std::uint64_t kMaxColumns = 0xFFFFFFFFull;
-  if (size_x_ > 0 && static_cast<std::uint64_t>(size_x_) * static_cast<std::uint64_t>(size_y_) >
-                         kMaxColumns) {
+  if (size_x_ > 0 &&
+      static_cast<std::uint64_t>(size_x_) * static_cast<std::uint64_t>(size_y_) > kMaxColumns) {
     size_y_ = static_cast<std::int32_t>(kMaxColumns / static_cast<std::uint64_t>(size_x_));
   }
   store_->tiles_x = (size_x_ + kTileMask) >> kTileLog;
@@ -470,11 +470,11 @@ Result<void> ReservationTable::reserve_pad(Voxel pad, Millis begin, Millis end,
                                                     ", " + std::to_string(end.count()) +
                                                     ") ms is empty, inverted or out of range");
   }
-  std::vector<Pending> runs{Pending{
-      static_cast<std::uint32_t>(pad.x) +
-          static_cast<std::uint32_t>(size_x_) * static_cast<std::uint32_t>(pad.y),
-      static_cast<std::uint16_t>(pad.z), static_cast<std::uint16_t>(pad.z), begin.count(),
-      end.count()}};
+  std::vector<Pending> runs{
+      Pending{static_cast<std::uint32_t>(pad.x) +
+                  static_cast<std::uint32_t>(size_x_) * static_cast<std::uint32_t>(pad.y),
+              static_cast<std::uint16_t>(pad.z), static_cast<std::uint16_t>(pad.z), begin.count(),
+              end.count()}};
   auto added = commit(owner, runs);
   if (!added) return tl::unexpected(added.error());
   return {};
@@ -514,11 +514,11 @@ Result<std::size_t> ReservationTable::commit(std::int64_t owner, std::vector<Pen
                             static_cast<std::int32_t>(runs[i].col / sx));
     const std::uint64_t have = s != nullptr ? s->count() : 0;
     if (have + (j - i) > kMaxColumnEntries) {
-      return fail("RESERVATION_COLUMN_FULL",
-                  "column (" + std::to_string(runs[i].col % sx) + ", " +
-                      std::to_string(runs[i].col / sx) + ") would hold more than " +
-                      std::to_string(kMaxColumnEntries) + " entries (owner " +
-                      std::to_string(owner) + ")");
+      return fail("RESERVATION_COLUMN_FULL", "column (" + std::to_string(runs[i].col % sx) + ", " +
+                                                 std::to_string(runs[i].col / sx) +
+                                                 ") would hold more than " +
+                                                 std::to_string(kMaxColumnEntries) +
+                                                 " entries (owner " + std::to_string(owner) + ")");
     }
     i = j;
   }
@@ -654,7 +654,8 @@ std::size_t ReservationTable::prune_before(Millis t) {
     // An entry that ends by t began before t, so its owner's min_begin is before t: visiting
     // the columns of those owners (each column once) finds every such entry.
     const auto lim = static_cast<std::uint32_t>(std::min(limit, kSpanMs));  // < kOpenEnd
-    const std::size_t columns = static_cast<std::size_t>(size_x_) * static_cast<std::size_t>(size_y_);
+    const std::size_t columns =
+        static_cast<std::size_t>(size_x_) * static_cast<std::size_t>(size_y_);
     std::vector<std::uint64_t> seen((columns + 63) / 64, 0);
     for (const Owner& o : st.owners) {
       if (!o.live || o.min_begin_ms >= t.count()) continue;
@@ -779,9 +780,7 @@ std::vector<Reservation> ReservationTable::reservations(Voxel voxel) const {
   return out;
 }
 
-std::size_t ReservationTable::owner_count() const {
-  return store_ ? store_->owner_slot.size() : 0;
-}
+std::size_t ReservationTable::owner_count() const { return store_ ? store_->owner_slot.size() : 0; }
 
 std::size_t ReservationTable::voxel_count() const {
   if (!store_) return 0;
@@ -815,7 +814,8 @@ std::size_t ReservationTable::approx_memory_bytes() const {
   std::size_t bytes = sizeof(Store) + kMalloc;
   bytes += st.tiles.capacity() * sizeof(void*) + kMalloc;
   bytes += st.tile_count * (sizeof(Tile) + kMalloc);
-  bytes += st.chunks.capacity() * sizeof(void*) + st.chunks.size() * (kChunkEntries * sizeof(Entry) + kMalloc);
+  bytes += st.chunks.capacity() * sizeof(void*) +
+           st.chunks.size() * (kChunkEntries * sizeof(Entry) + kMalloc);
   bytes += st.big.capacity() * sizeof(void*) + st.big_entries * sizeof(Entry);
   for (const auto& list : st.free_blocks) bytes += list.capacity() * sizeof(std::uint32_t);
   bytes += st.owners.capacity() * sizeof(Owner) + st.free_owners.capacity() * sizeof(std::uint32_t);

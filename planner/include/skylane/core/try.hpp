@@ -12,9 +12,9 @@
 // SKY_ASSIGN(lhs, expr): like SKY_TRY, but assigns to an existing lvalue (a member, a field).
 #define SKY_CONCAT_INNER_(a, b) a##b
 #define SKY_CONCAT_(a, b) SKY_CONCAT_INNER_(a, b)
-#define SKY_ASSIGN_IMPL_(tmp, lhs, expr)                  \
-  auto tmp = (expr);                                      \
-  if (!tmp) return tl::unexpected(tmp.error());           \
+#define SKY_ASSIGN_IMPL_(tmp, lhs, expr)        \
+  auto tmp = (expr);                            \
+  if (!tmp) return tl::unexpected(tmp.error()); \
   lhs = std::move(*tmp)
 #define SKY_ASSIGN(lhs, expr) SKY_ASSIGN_IMPL_(SKY_CONCAT_(sky_assign_, __LINE__), lhs, expr)
 

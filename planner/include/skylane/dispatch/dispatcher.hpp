@@ -61,7 +61,7 @@ struct ListQuery {
 };
 
 struct MissionPage {
-  std::vector<Mission> missions;  ///< ascending id
+  std::vector<Mission> missions;   ///< ascending id
   std::int64_t next_after_id = 0;  ///< 0 when this was the last page
 };
 

@@ -15,7 +15,7 @@
 namespace skylane::dispatch {
 
 struct JournalState {
-  std::vector<Mission> missions;  ///< every mission ever stored, latest version of each
+  std::vector<Mission> missions;              ///< every mission ever stored, latest version of each
   std::vector<RestrictionSpec> restrictions;  ///< those not removed
   std::int64_t next_mission_id = 1;
   std::int64_t next_restriction_id = 1;

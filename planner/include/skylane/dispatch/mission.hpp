@@ -32,8 +32,8 @@ enum class MissionState : std::uint8_t {
 
 /// One end of a mission: a vertiport of the map (by exact name) or a WGS 84 point.
 struct Endpoint {
-  std::string vertiport;             ///< wins when non-empty
-  std::optional<double> lon_deg;     ///< with lat_deg, when vertiport is empty
+  std::string vertiport;          ///< wins when non-empty
+  std::optional<double> lon_deg;  ///< with lat_deg, when vertiport is empty
   std::optional<double> lat_deg;
 };
 
@@ -111,7 +111,7 @@ struct MissionEvent {
   EventKind kind = EventKind::kPlanned;
   std::int64_t mission_id = 0;
   std::string operator_id;
-  std::int64_t time_unix_ms = 0;  ///< dispatcher clock when it happened
+  std::int64_t time_unix_ms = 0;                ///< dispatcher clock when it happened
   MissionState state = MissionState::kPending;  ///< after the event
   std::string reason;                           ///< for REJECTED / CANCELLED / REPLANNED
   std::int64_t mission_version = 0;

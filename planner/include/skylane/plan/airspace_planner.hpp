@@ -1,10 +1,10 @@
 // The airspace planner: one 4D trajectory for one vehicle class between two ground pads on a
 // real map, against the reservations of accepted flights, the class's static airspace view and
-// the zones active only part of the time and the run-time restrictions (restriction.hpp). Coarse to fine: a route over 8x8-column blocks
-// (block_graph.hpp), a 2D column route near it (column_route.hpp), a corridor around that
-// (corridor.hpp), an exact 2D heuristic and a climb-aware guide inside it
-// (corridor_heuristic.hpp), SIPP inside the corridor (search/sipp.hpp), then smoothing
-// (trajectory_smoothing.hpp).
+// the zones active only part of the time and the run-time restrictions (restriction.hpp). Coarse to
+// fine: a route over 8x8-column blocks (block_graph.hpp), a 2D column route near it
+// (column_route.hpp), a corridor around that (corridor.hpp), an exact 2D heuristic and a
+// climb-aware guide inside it (corridor_heuristic.hpp), SIPP inside the corridor (search/sipp.hpp),
+// then smoothing (trajectory_smoothing.hpp).
 #pragma once
 
 #include <chrono>

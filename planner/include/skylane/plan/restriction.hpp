@@ -148,8 +148,8 @@ class RestrictionSet {
 /// time range [t_a, t_b] (times interpolated) meets the window; a hover counts over its whole
 /// duration. Columns are half-open ([x0, x0 + cell)); a segment crossing exactly through a
 /// column corner is not inside the two diagonal neighbours it touches only there (SIPP's
-/// diagonal moves do the same). Points outside the map are outside. Errors: TRAJECTORY_INVALID (no waypoint, NaN
-/// coordinate, decreasing time), RESTRICTION_MAP_MISMATCH (`airspace` is not the
+/// diagonal moves do the same). Points outside the map are outside. Errors: TRAJECTORY_INVALID (no
+/// waypoint, NaN coordinate, decreasing time), RESTRICTION_MAP_MISMATCH (`airspace` is not the
 /// restriction's). O(columns and layers crossed).
 [[nodiscard]] Result<bool> restriction_affects(const RasterisedRestriction& restriction,
                                                const traj::Trajectory4D& trajectory,

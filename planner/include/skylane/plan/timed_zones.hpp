@@ -21,8 +21,8 @@ class RestrictionSet;
 
 /// Layers [lo, hi) of the map that overlap the vertical extent [floor_amsl_m, ceiling_amsl_m]
 /// (every layer that overlaps it, as VehicleView rounds zones), clamped to [0, nz).
-[[nodiscard]] LayerBand layers_overlapping(const airspace::AirspaceInfo& info,
-                                           double floor_amsl_m, double ceiling_amsl_m);
+[[nodiscard]] LayerBand layers_overlapping(const airspace::AirspaceInfo& info, double floor_amsl_m,
+                                           double ceiling_amsl_m);
 
 /// Blocked time of one restriction for one query: [active_from - 1 ms, active_to + 1 ms), or to
 /// kTimeInf when open-ended.
@@ -58,9 +58,7 @@ class TimedZoneOverlay {
 
   [[nodiscard]] bool empty() const { return zones_.empty() && restrictions_.empty(); }
   [[nodiscard]] const std::vector<TimedZone>& zones() const { return zones_; }
-  [[nodiscard]] const std::vector<TimedRestriction>& restrictions() const {
-    return restrictions_;
-  }
+  [[nodiscard]] const std::vector<TimedRestriction>& restrictions() const { return restrictions_; }
   [[nodiscard]] search::Millis horizon_end() const { return to_; }
   /// The latest finite end of any blocked interval (restrictions may end after the horizon);
   /// kTimeNegInf if none.

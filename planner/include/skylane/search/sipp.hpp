@@ -423,8 +423,8 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
     }
     return kTimeInf.count();
   };
-  const bool charge_loiter = options.goal_schedule && !motion_.can_hover &&
-                             options.loiter_weight > 0.0;
+  const bool charge_loiter =
+      options.goal_schedule && !motion_.can_hover && options.loiter_weight > 0.0;
   auto key = [&, weighted, weight](std::int64_t g, std::int64_t h, bool airborne) {
     if (options.goal_schedule) {
       const std::int64_t e = goal_free_from(g + h);
