@@ -13,7 +13,9 @@
 // allowed; 10,000 flights need ~3.5 GB of table and plan for tens of minutes), --skylane_map=PATH,
 // --skylane_traffic_dir=DIR (accepted traffic is saved there as traffic_<N>.bin after it is planned
 // and reloaded by later runs, which then only reserve it: set-up drops from minutes to seconds,
-// e.g. for profiling; delete the files whenever the map or the planner changes). Timings never gate
+// e.g. for profiling; delete the files whenever the map or the planner changes), --skylane_verbose
+// (one line per corridor query on stderr). Each corridor query has a budget of 2,000,000 SIPP
+// expansions (counter `exhausted`). Timings never gate
 // CI.
 #include <algorithm>
 #include <cmath>
@@ -44,6 +46,7 @@ std::size_t g_queries = 100;
 std::int64_t g_max_flights = 1000;
 std::string g_map = std::string(SKYLANE_BINARY_DIR) + "/shenzhen-boluo.skya";
 std::string g_traffic_dir;
+bool g_verbose = false;
 
 double rss_mb() {
   std::ifstream in("/proc/self/statm");
@@ -273,6 +276,44 @@ double percentile(std::vector<double> v, double q) {
   return v[std::min(i, v.size() - 1)];
 }
 
+/// --skylane_verbose, for a query that was not found: the same query on an empty table, and the
+/// first steps of that free-air plan the accepted traffic makes busy (where, when, whose).
+void explain_blocked(const AirspacePlanner& planner, const PlanRequest& r,
+                     const search::ReservationTable& table) {
+  const search::ReservationTable empty(table.size_x(), table.size_y(), table.size_z());
+  const auto free_plan = planner.plan(r, empty);
+  if (!free_plan || free_plan->outcome != search::Outcome::kFound) {
+    std::fprintf(stderr, "  (no plan on an empty table either)\n");
+    return;
+  }
+  const auto& path = free_plan->path;
+  std::vector<std::size_t> busy;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (!table.is_free(path[i].voxel, path[i].arrival, path[i].departure)) busy.push_back(i);
+  }
+  std::fprintf(stderr, "  free-air plan: %zu of %zu steps busy\n", busy.size(), path.size());
+  if (busy.size() > 12) busy.erase(busy.begin() + 6, busy.end() - 6);  // first and last six
+  std::vector<search::Reservation> owners;
+  for (const std::size_t i : busy) {
+    const auto& s = path[i];
+    owners.clear();
+    table.reservations(s.voxel, owners);
+    std::string who;
+    for (const auto& o : owners) {
+      if (o.end < s.arrival - milliseconds{60'000} ||
+          o.begin > s.departure + milliseconds{60'000}) {
+        continue;
+      }
+      who += " #" + std::to_string(o.owner) + "[" + std::to_string(o.begin.count() / 1000) + "-" +
+             std::to_string(o.end.count() / 1000) + " s]";
+    }
+    std::fprintf(stderr, "  free-air step %zu/%zu voxel (%d, %d, %d) at %lld-%lld s busy:%s\n", i,
+                 path.size(), s.voxel.x, s.voxel.y, s.voxel.z,
+                 static_cast<long long>(s.arrival.count() / 1000),
+                 static_cast<long long>(s.departure.count() / 1000), who.c_str());
+  }
+}
+
 // Arg: accepted flights. One iteration plans --skylane_queries Huaqiangbei -> Boluo flights of
 // the long-range class, departing every 36 s over the hour in the middle of the traffic window
 // (each against the same accepted traffic; none is reserved).
@@ -308,6 +349,7 @@ void BM_PlanCorridor(benchmark::State& state) {
   std::vector<double> route_ms;
   std::vector<double> smooth_ms;
   std::size_t found = 0;
+  std::size_t exhausted = 0;
   for (auto _ : state) {
     ms.clear();
     expansions.clear();
@@ -319,6 +361,7 @@ void BM_PlanCorridor(benchmark::State& state) {
     route_ms.clear();
     smooth_ms.clear();
     found = 0;
+    exhausted = 0;
     for (std::size_t q = 0; q < g_queries; ++q) {
       PlanRequest r;
       r.from = {w.from->x_m, w.from->y_m, {}};
@@ -328,7 +371,11 @@ void BM_PlanCorridor(benchmark::State& state) {
           milliseconds{static_cast<std::int64_t>(q) * 3'600'000 /
                        static_cast<std::int64_t>(std::max<std::size_t>(g_queries, 1))};
       r.trajectory_id = 1'000'000 + static_cast<std::int64_t>(q);
-      const auto p = planner.plan(r, *t.table);
+      // The budget the traffic itself was planned with: a query past it is reported as
+      // exhausted (counter `exhausted`), not left running for minutes.
+      search::StopCondition stop;
+      stop.max_expansions = 2'000'000;
+      const auto p = planner.plan(r, *t.table, stop);
       if (!p) {
         state.SkipWithError(p.error().to_string().c_str());
         return;
@@ -340,6 +387,18 @@ void BM_PlanCorridor(benchmark::State& state) {
       heuristic_ms.push_back(p->stats.heuristic_ms);
       route_ms.push_back(p->stats.route_ms);
       smooth_ms.push_back(p->stats.smooth_ms);
+      if (p->outcome == search::Outcome::kBudgetExhausted) ++exhausted;
+      if (g_verbose) {
+        std::fprintf(stderr,
+                     "query %zu depart %lld ms: %s %.1f ms (route %.1f, heuristic %.1f, sipp %.1f, "
+                     "smooth %.1f), %llu expansions, %llu generated, %d attempts\n",
+                     q, static_cast<long long>(r.earliest_departure.count()),
+                     search::outcome_name(p->outcome), p->stats.plan_ms, p->stats.route_ms,
+                     p->stats.heuristic_ms, p->stats.sipp_ms, p->stats.smooth_ms,
+                     static_cast<unsigned long long>(p->stats.expansions),
+                     static_cast<unsigned long long>(p->stats.generated), p->stats.attempts);
+      }
+      if (g_verbose && p->outcome != search::Outcome::kFound) explain_blocked(planner, r, *t.table);
       if (p->outcome == search::Outcome::kFound) {
         ++found;
         per_cell.push_back(static_cast<double>(p->stats.expansions) /
@@ -354,6 +413,7 @@ void BM_PlanCorridor(benchmark::State& state) {
   state.counters["not_accepted"] = static_cast<double>(t.not_found);
   state.counters["queries"] = static_cast<double>(ms.size());
   state.counters["found"] = static_cast<double>(found);
+  state.counters["exhausted"] = static_cast<double>(exhausted);
   state.counters["p50_ms"] = percentile(ms, 0.50);
   state.counters["p99_ms"] = percentile(ms, 0.99);
   state.counters["max_ms"] = percentile(ms, 1.0);
@@ -497,6 +557,8 @@ int main(int argc, char** argv) {
       skylane::plan::g_max_flights = std::strtoll(v, nullptr, 10);
     } else if (const char* v = flag("--skylane_map=")) {
       skylane::plan::g_map = v;
+    } else if (std::strcmp(argv[i], "--skylane_verbose") == 0) {
+      skylane::plan::g_verbose = true;
     } else if (const char* v = flag("--skylane_traffic_dir=")) {
       skylane::plan::g_traffic_dir = v;
     } else {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "skylane/core/try.hpp"
+#include "skylane/vehicle/vehicle_energy.hpp"
 
 namespace skylane::plan {
 namespace {

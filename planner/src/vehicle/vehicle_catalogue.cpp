@@ -119,9 +119,12 @@ class Section {
     return fail(kInvalid, where(key) + " must be a string" + line_of(*n));
   }
 
-  Result<bool> boolean(std::string_view key) const {
+  Result<bool> boolean(std::string_view key, std::optional<bool> def = {}) const {
     const toml::node* n = get(key);
-    if (!n) return fail(kMissing, where(key) + " is missing");
+    if (!n) {
+      if (def) return *def;
+      return fail(kMissing, where(key) + " is missing");
+    }
     if (const auto* b = n->as_boolean()) return b->get();
     return fail(kInvalid, where(key) + " must be true or false" + line_of(*n));
   }
@@ -164,8 +167,9 @@ Result<Category> parse_category(const std::string& s, const std::string& where) 
   return fail(kInvalid, where + " = '" + s + "' is not one of micro, light, small, medium, large");
 }
 
-constexpr std::array<std::string_view, 5> kMotionKeys = {
-    "cruise_speed_mps", "climb_rate_mps", "descent_rate_mps", "can_hover", "ground_wait_step_s"};
+constexpr std::array<std::string_view, 6> kMotionKeys = {"cruise_speed_mps", "climb_rate_mps",
+                                                         "descent_rate_mps", "can_hover",
+                                                         "hovers_to_land",   "ground_wait_step_s"};
 constexpr std::array<std::string_view, 7> kEnergyKeys = {
     "battery_wh",       "cruise_w_base",    "cruise_w_per_kg", "hover_w_per_kg15",
     "climb_efficiency", "reserve_fraction", "calibration"};
@@ -234,11 +238,13 @@ Result<CatalogueEntry> read_class(const toml::table& t, const toml::table* defau
     SKY_TRY(climb, s.number("climb_rate_mps"));
     SKY_TRY(descent, s.number("descent_rate_mps"));
     SKY_TRY(hover, s.boolean("can_hover"));
+    SKY_TRY(land_hover, s.boolean("hovers_to_land", true));
     SKY_TRY(step, s.number("ground_wait_step_s", 1.0));
     v.motion.cruise_speed_mps = cruise;
     v.motion.climb_rate_mps = climb;
     v.motion.descent_rate_mps = descent;
     v.motion.can_hover = hover;
+    v.motion.hovers_to_land = land_hover;
     if (!(step > 0.0)) return fail(kInvalid, s.where("ground_wait_step_s") + " must be > 0");
     v.motion.ground_wait_step = search::Millis(static_cast<std::int64_t>(std::llround(step * 1e3)));
   }

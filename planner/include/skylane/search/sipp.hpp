@@ -46,8 +46,13 @@ struct MotionModel {
   double climb_rate_mps = 5.0;     ///< vertical speed going up, m/s
   double descent_rate_mps = 3.0;   ///< vertical speed going down, m/s
   bool can_hover = true;           ///< may wait in the air; ground waits at the start always may
+  /// Without hover only: may still hover in the goal's column, i.e. while landing (a VTOL that
+  /// is wing-borne en route hovers on its lift rotors to land, so it can wait there for the pad).
+  bool hovers_to_land = true;
   /// Without hover only: spacing of the candidate take-off times explored on the start pad (with
-  /// hover, waits are continuous and exact).
+  /// hover, waits are continuous and exact), and the time resolution of airborne states: of
+  /// the arrivals at a voxel within one step of each other only the earliest is kept (without
+  /// it, traffic near a busy pad makes millions of states that differ by a few ms).
   Millis ground_wait_step{1000};
 };
 
@@ -170,13 +175,20 @@ struct SippOptions {
   /// beats the waiting one and is expanded. Meant for weight > 1 (with weight 1 all states
   /// arriving before the goal frees tie). Deadline pruning also uses the goal's schedule.
   bool goal_schedule = false;
-  /// With goal_schedule and WITHOUT hover only: adds loiter_weight * (E - g - guide) to the key
-  /// of an airborne state, i.e. charges the time it would have to spend flying extra loops
-  /// because the goal is still busy when it could arrive (E as above). A vehicle that cannot
-  /// hover cannot wait in the air, and its states are keyed by exact times, so every loop near
-  /// a busy goal is a new state: uncharged, the search expands all of them before it tries the
-  /// cheaper answer, a later take-off (ground waits are not charged). 0 turns it off; must be
-  /// in [0, 1000]. Changes the order only, never which plans are legal.
+  /// WITHOUT hover only: charges airborne waiting in the open-list key of an airborne state, by
+  /// loiter_weight times
+  ///  - its airborne delay so far, max(0, g - takeoff - (guide(start) - guide(v))): the time
+  ///    lost to detours and loops since take-off, as far as the guide knows the static flight
+  ///    time (with a guide that knows the climbs, the free-air path has no delay), and
+  ///  - with goal_schedule, E - g - guide: the extra loops (or, for a class that hovers to
+  ///    land, the hover in the goal column) it would fly because the goal is still busy when it
+  ///    could arrive (E as above); a later take-off costs nothing in the air.
+  /// States in the goal column of a class that hovers to land are not charged for delay.
+  /// A vehicle that cannot hover cannot wait in the air, and its states are keyed by exact
+  /// times, so every loop or detour of a few ms more is a new state: uncharged, when traffic
+  /// blocks the way (a busy start or goal pad, a crossing), the search expands millions of them
+  /// before it tries the cheap answer, a later take-off (ground waits are not charged). 0 turns
+  /// it off; must be in [0, 1000]. Changes the order only, never which plans are legal.
   double loiter_weight = 0.0;
 };
 
@@ -330,6 +342,7 @@ class Sipp {
     std::int64_t g;           ///< arrival (ms); for ground nodes the appearance / wait time
     std::int64_t safe_begin;  ///< the voxel's safe interval this state lives in
     std::int64_t safe_end;
+    std::int64_t takeoff;  ///< airborne: when the path left the start pad (loiter charge)
   };
   struct Entry {
     std::int64_t f;
@@ -423,19 +436,25 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
     }
     return kTimeInf.count();
   };
-  const bool charge_loiter =
-      options.goal_schedule && !motion_.can_hover && options.loiter_weight > 0.0;
-  auto key = [&, weighted, weight](std::int64_t g, std::int64_t h, bool airborne) {
+  const bool charge_loiter = !motion_.can_hover && options.loiter_weight > 0.0;
+  // `delay`: the airborne delay of the state (0 on the ground), see SippOptions::loiter_weight.
+  auto key = [&, weighted, weight](std::int64_t g, std::int64_t h, bool airborne,
+                                   std::int64_t delay) {
+    std::int64_t k = 0;
     if (options.goal_schedule) {
       const std::int64_t e = goal_free_from(g + h);
-      std::int64_t k = std::min(e, kTimeInf.count()) +
-                       static_cast<std::int64_t>((weight - 1.0) * static_cast<double>(h));
+      k = std::min(e, kTimeInf.count()) +
+          static_cast<std::int64_t>((weight - 1.0) * static_cast<double>(h));
       if (charge_loiter && airborne && e < kTimeInf.count() && e > g + h) {
         k += static_cast<std::int64_t>(options.loiter_weight * static_cast<double>(e - g - h));
       }
-      return k;
+    } else {
+      k = weighted ? g + static_cast<std::int64_t>(weight * static_cast<double>(h)) : g + h;
     }
-    return weighted ? g + static_cast<std::int64_t>(weight * static_cast<double>(h)) : g + h;
+    if (charge_loiter && airborne && delay > 0) {
+      k += static_cast<std::int64_t>(options.loiter_weight * static_cast<double>(delay));
+    }
+    return k;
   };
   auto estimate = [&heuristic](Voxel v) -> SippEstimate {
     if constexpr (SippGuidedHeuristic<H>) {
@@ -450,6 +469,10 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   // dominates even without hover, which keeps the no-hover state space finite.
   const std::int64_t t_static = table_.latest_end().count();
   const bool hover = motion_.can_hover;
+  // Voxels where the vehicle may wait in the air: everywhere with hover, else the goal column
+  // when it hovers to land. States there are per safe interval (earliest arrival dominates).
+  const bool land_hover = !hover && motion_.hovers_to_land;
+  auto hovers_at = [&](Voxel v) { return hover || (land_hover && v.x == goal.x && v.y == goal.y); };
   const std::int64_t step = motion_.ground_wait_step.count();
 
   std::vector<Node> nodes;
@@ -459,8 +482,9 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   std::vector<SafeInterval> ivs;
   ivs.reserve(8);
 
+  std::int64_t guide_start = 0;  // set below, before the first airborne relax
   auto relax = [&](Voxel v, Kind kind, std::int64_t tag, std::int64_t g, std::int64_t h,
-                   const SafeInterval& iv, std::uint32_t parent) {
+                   std::int64_t takeoff, const SafeInterval& iv, std::uint32_t parent) {
     const auto [id, inserted] =
         index.find_or_insert(state_hash(linear(v), tag, kind),
                              static_cast<std::uint32_t>(nodes.size()), [&](std::uint32_t other) {
@@ -468,22 +492,29 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
                                return o.voxel == v && o.kind == kind && o.tag == tag;
                              });
     if (inserted) {
-      nodes.push_back(Node{v, kind, false, parent, tag, g, iv.begin.count(), iv.end.count()});
+      nodes.push_back(
+          Node{v, kind, false, parent, tag, g, iv.begin.count(), iv.end.count(), takeoff});
     } else {
       Node& n = nodes[id];
       if (g >= n.g || (n.closed && !reopen)) return;
       n.closed = false;
       n.g = g;
       n.parent = parent;
+      n.takeoff = takeoff;
     }
     ++stats.generated;
-    open.push(Entry{key(g, h, kind != Kind::kGround), g, id});
+    // Only states that cannot wait are charged for delay (a landing hover is not a loop).
+    const bool airborne = kind != Kind::kGround;
+    const bool loops = kind == Kind::kAirAtTime || kind == Kind::kAirStatic;
+    const std::int64_t delay = loops ? g - takeoff - (guide_start - h) : 0;
+    open.push(Entry{key(g, h, airborne, delay), g, id});
   };
 
   // Start states: every safe interval of the start voxel that overlaps the departure window.
   table_.safe_intervals(request.start, kTimeInf, ivs);
   const SippEstimate e_start = estimate(request.start);
   const std::int64_t h_start = e_start.lower;
+  guide_start = e_start.guide;
   if (h_start < 0) {
     out.status = RunStatus::kExhausted;
     return out;
@@ -500,7 +531,7 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
       continue;
     }
     relax(request.start, Kind::kGround, hover ? static_cast<std::int64_t>(j) : appear, appear,
-          e_start.guide, ivs[j], kNoParent);
+          e_start.guide, appear, ivs[j], kNoParent);
   }
 
   std::uint64_t polls = 0;
@@ -543,7 +574,7 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
         } else if (next + h_start > limits.deadline) {
           out.deadline_cut = true;
         } else {
-          relax(n.voxel, Kind::kGround, next, next, e_start.guide,
+          relax(n.voxel, Kind::kGround, next, next, e_start.guide, next,
                 SafeInterval{Millis{n.safe_begin}, Millis{n.safe_end}}, e.id);
         }
       }
@@ -562,7 +593,7 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
       std::int64_t t_max = t_max_free;
       if (ground) {
         t_max = std::min(t_max, limits.latest);
-      } else if (!hover) {
+      } else if (!hovers_at(n.voxel)) {
         t_max = std::min(t_max, n.g);
       }
       if (t_min > t_max) {
@@ -588,12 +619,17 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
           out.deadline_cut = true;
           break;
         }
-        if (hover) {
-          relax(v, Kind::kAir, static_cast<std::int64_t>(j), a, e_v.guide, iv, e.id);
+        // A move off the ground takes off at t; an airborne state keeps its take-off time.
+        const std::int64_t takeoff = ground ? t : n.takeoff;
+        if (hovers_at(v)) {
+          relax(v, Kind::kAir, static_cast<std::int64_t>(j), a, e_v.guide, takeoff, iv, e.id);
         } else if (a < t_static) {
-          relax(v, Kind::kAirAtTime, a, a, e_v.guide, iv, e.id);
+          // Exact-time states, bucketed: within one ground_wait_step of arrival times at a
+          // voxel (and safe interval) the earliest arrival stands for all.
+          relax(v, Kind::kAirAtTime, a / step + (static_cast<std::int64_t>(j) << 40), a, e_v.guide,
+                takeoff, iv, e.id);
         } else {
-          relax(v, Kind::kAirStatic, 0, a, e_v.guide, iv, e.id);
+          relax(v, Kind::kAirStatic, 0, a, e_v.guide, takeoff, iv, e.id);
         }
       }
     }
