@@ -22,6 +22,7 @@ bool same_planning_values(const vehicle::VehicleClass& a, const vehicle::Vehicle
          la.blocked_zone_kinds == lb.blocked_zone_kinds &&
          ma.cruise_speed_mps == mb.cruise_speed_mps && ma.climb_rate_mps == mb.climb_rate_mps &&
          ma.descent_rate_mps == mb.descent_rate_mps && ma.can_hover == mb.can_hover &&
+         ma.hovers_to_land == mb.hovers_to_land &&
          a.separation.horizontal_m == b.separation.horizontal_m &&
          a.separation.vertical_m == b.separation.vertical_m &&
          a.separation.time_buffer == b.separation.time_buffer;
@@ -102,6 +103,19 @@ Result<network::LegPlan> AirspaceLegPlanner::operator()(const network::LegReques
   req.trajectory_id = options_.trajectory_id;
   if (options_.customise_request) options_.customise_request(req);
   SKY_TRY(p, planner->plan(req, *table_, options_.stop));
+  if (p.outcome == search::Outcome::kFound && options_.energy_aware_retry) {
+    const double usable = vehicle::usable_energy_wh(*r.vehicle);
+    auto need_wh = [&](const AirspacePlan& plan) {
+      return vehicle::energy_wh(*r.vehicle, r.payload_kg,
+                                flown_profile(plan.trajectory, plan.takeoff, plan.arrival,
+                                              *r.vehicle, options_.takeoff_landing_hover_s));
+    };
+    if (const double need = need_wh(p); need > usable) {
+      req.energy_payload_kg = r.payload_kg;
+      SKY_TRY(q, planner->plan(req, *table_, options_.stop));
+      if (q.outcome == search::Outcome::kFound && need_wh(q) < need) p = std::move(q);
+    }
+  }
 
   network::LegPlan out;
   out.outcome = p.outcome;

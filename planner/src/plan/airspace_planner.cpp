@@ -16,6 +16,7 @@
 #include "skylane/plan/restriction.hpp"
 #include "skylane/plan/timed_zones.hpp"
 #include "skylane/plan/trajectory_smoothing.hpp"
+#include "skylane/vehicle/vehicle_energy.hpp"
 
 namespace skylane::plan {
 namespace {
@@ -205,6 +206,12 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     return fail("PLAN_WINDOW_INVALID", "goal dwell " + std::to_string(request.goal_dwell.count()) +
                                            " ms is negative or longer than a week");
   }
+  if (request.energy_payload_kg &&
+      (!std::isfinite(*request.energy_payload_kg) || *request.energy_payload_kg < 0.0)) {
+    return fail("PLAN_OPTIONS_INVALID", "energy_payload_kg " +
+                                            std::to_string(*request.energy_payload_kg) +
+                                            " is negative or not finite");
+  }
   if (table.size_x() != a.nx() || table.size_y() != a.ny() || table.size_z() != info.nz) {
     return fail("SIPP_TABLE_MISMATCH", "reservation table dimensions differ from the map's");
   }
@@ -346,7 +353,21 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
                                 moves[search::sipp_detail::move_index(1, 1, 0)].duration_ms,
                                 moves[search::sipp_detail::move_index(0, 0, 1)].duration_ms,
                                 moves[search::sipp_detail::move_index(0, 0, -1)].duration_ms};
-  const ColumnRouteOptions route_options{durations.axis, durations.diagonal, options_.route_weight};
+  ColumnRouteOptions route_options{durations.axis, durations.diagonal, options_.route_weight};
+  const bool energy_route = request.energy_payload_kg.has_value();
+  if (energy_route) {
+    // ms of cruise that use the energy of one layer of climb (descent): P_climb * (dz / rate)
+    // = P_cruise * t.
+    const double m = vehicle::total_mass_kg(class_, *request.energy_payload_kg);
+    const double p_cruise = vehicle::cruise_power_w(class_, m);
+    const double layer_m = info.cell_z_m;
+    route_options.rise_cost =
+        static_cast<std::int64_t>(std::llround(1e3 * vehicle::climb_power_w(class_, m) * layer_m /
+                                               class_.motion.climb_rate_mps / p_cruise));
+    route_options.fall_cost =
+        static_cast<std::int64_t>(std::llround(1e3 * vehicle::hover_power_w(class_, m) * layer_m /
+                                               class_.motion.descent_rate_mps / p_cruise));
+  }
   const ColumnXY start_xy{pads[0].x, pads[0].y};
   const ColumnXY goal_xy{pads[1].x, pads[1].y};
   const QueryBands static_bands(a, *view_, pads[0].col, start_band.band, pads[1].col,
@@ -395,7 +416,7 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   const std::vector<std::vector<ColumnXY>> coarse_routes{coarse.blocks};
   ColumnRouteResult route;
   for (const std::int32_t near : {1, 4, -1}) {
-    if (adjacent && near >= 0) continue;
+    if ((adjacent || energy_route) && near >= 0) continue;
     if (near < 0) {
       route = find_column_route(static_bands, start_xy, goal_xy, route_options, stop);
     } else {

@@ -38,6 +38,10 @@ struct AirspaceLegPlannerOptions {
   /// where a caller adds what PlanRequest gains later (runtime restrictions, deadlines). May be
   /// empty. Called from the thread that plans; must not throw.
   std::function<void(PlanRequest&)> customise_request;
+  /// When the leg as planned needs more energy than the class may use on one battery
+  /// (vehicle::usable_energy_wh), plan it again with an energy-aware route
+  /// (PlanRequest::energy_payload_kg = the leg's payload) and keep whichever needs less.
+  bool energy_aware_retry = true;
 };
 
 /// A LegPlanner backed by the 4D planner. Holds references: the pool and the table must outlive
@@ -54,9 +58,9 @@ class AirspaceLegPlanner {
   /// LegPlan: outcome/reason from the planner (reason = "NO_ROUTE_REASON: text"); trajectory =
   /// the whole planned flight (ready on the start pad to the end of the goal dwell, id =
   /// trajectory_id), ready to reserve; departure = take-off; arrival = touch-down; flown =
-  /// flown_profile() of it. Errors: INVALID_ARGUMENT (request without vertiports or class, or a
-  /// class whose motion, limits or separation differ from the pool's class of that name),
-  /// VEHICLE_CLASS_NOT_FOUND, and the planner's (PLAN_POINT_OUTSIDE_MAP, ...).
+  /// flown_profile() of it (see energy_aware_retry). Errors: INVALID_ARGUMENT (request without
+  /// vertiports or class, or a class whose motion, limits or separation differ from the pool's
+  /// class of that name), VEHICLE_CLASS_NOT_FOUND, and the planner's (PLAN_POINT_OUTSIDE_MAP, ...).
   [[nodiscard]] Result<network::LegPlan> operator()(const network::LegRequest& request) const;
 
   /// This object as a network::LegPlanner (which refers to it: keep it alive).

@@ -58,6 +58,10 @@ struct ColumnRouteOptions {
   std::int64_t axis_cost = 1000;      ///< cost of an axis step (e.g. ms at cruise speed)
   std::int64_t diagonal_cost = 1414;  ///< cost of a diagonal step
   double weight = 1.0;                ///< f = g + weight * h, >= 1
+  /// Extra cost per layer the band floor rises (falls) across a step: a terrain-following
+  /// vehicle's forced climbs and descents, e.g. their energy in ms of cruise. >= 0; 0 = off.
+  std::int64_t rise_cost = 0;
+  std::int64_t fall_cost = 0;
 };
 
 struct ColumnRouteResult {
@@ -68,7 +72,8 @@ struct ColumnRouteResult {
 };
 
 /// Weighted A* from start to goal over the column graph of `bands`. With weight 1 the route is
-/// shortest; with weight w it costs at most w times the shortest (consistent heuristic, no
+/// cheapest (step costs plus the floor-change costs, which only add to the octile heuristic's
+/// bound); with weight w it costs at most w times the shortest (consistent heuristic, no
 /// reopening needed for the bound). State is hashed (open addressing), so memory is
 /// O(generated columns), never O(map). Outcomes: kFound; kNoRoute when the open list empties
 /// (proof that no route exists); kBudgetExhausted / kCancelled from `stop` (polled every 256
@@ -167,7 +172,13 @@ template <ColumnBandSource B>
       for (std::int32_t dx = -1; dx <= 1; ++dx) {
         if (dx == 0 && dy == 0) continue;
         if (!column_step_ok(bands, here, n.c.x, n.c.y, dx, dy)) continue;
-        relax(ColumnXY{n.c.x + dx, n.c.y + dy}, n.g + (dx != 0 && dy != 0 ? dd : da), e.id);
+        std::int64_t cost = dx != 0 && dy != 0 ? dd : da;
+        if (options.rise_cost != 0 || options.fall_cost != 0) {
+          const std::int32_t floor_change = bands.band(n.c.x + dx, n.c.y + dy).lo - here.lo;
+          cost += floor_change > 0 ? floor_change * options.rise_cost
+                                   : -floor_change * options.fall_cost;
+        }
+        relax(ColumnXY{n.c.x + dx, n.c.y + dy}, n.g + cost, e.id);
       }
     }
   }
