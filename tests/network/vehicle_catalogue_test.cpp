@@ -84,6 +84,9 @@ TEST(ShippedCatalogue, CruiseSpeedsAsCited) {
   EXPECT_DOUBLE_EQ(cls("ark40").motion.cruise_speed_mps, 15.0);
   EXPECT_NEAR(cls("meituan").motion.cruise_speed_mps, 83.0 / 3.6, 0.01);
   EXPECT_NEAR(cls("longrange").motion.cruise_speed_mps, 71700.0 / (45 * 60), 0.05);
+  // Wing-borne classes cannot hover en route but hover on their lift rotors to land.
+  EXPECT_FALSE(cls("longrange").motion.can_hover);
+  EXPECT_TRUE(cls("longrange").motion.hovers_to_land);
   EXPECT_NEAR(cls("evtol218").motion.cruise_speed_mps, 218.0 / 3.6, 0.1);
 }
 
@@ -272,6 +275,8 @@ TEST(CatalogueValidation, WrongTypes) {
                "VEHICLE_CATALOGUE_INVALID_VALUE", {"class 't30'", "motion.cruise_speed_mps"});
   expect_error(replaced(valid_toml(), "can_hover = true", "can_hover = 1"),
                "VEHICLE_CATALOGUE_INVALID_VALUE", {"class 't30'", "motion.can_hover"});
+  expect_error(replaced(valid_toml(), "can_hover = true", "can_hover = true\nhovers_to_land = 1"),
+               "VEHICLE_CATALOGUE_INVALID_VALUE", {"class 't30'", "motion.hovers_to_land"});
 }
 
 TEST(CatalogueValidation, ReserveOutsideZeroToOne) {

@@ -462,6 +462,11 @@ TEST(AirspacePlanner, BadRequestsAreErrors) {
   r = good;
   r.goal_dwell = milliseconds{-1};
   EXPECT_EQ(reason_of(planner->plan(r, table)), "PLAN_WINDOW_INVALID");
+  r = good;
+  r.energy_payload_kg = -1.0;
+  EXPECT_EQ(reason_of(planner->plan(r, table)), "PLAN_OPTIONS_INVALID");
+  r.energy_payload_kg = std::nan("");
+  EXPECT_EQ(reason_of(planner->plan(r, table)), "PLAN_OPTIONS_INVALID");
   const search::ReservationTable wrong(10, 10, 10);
   EXPECT_EQ(reason_of(planner->plan(good, wrong)), "SIPP_TABLE_MISMATCH");
 

@@ -4,6 +4,7 @@
 // beside the route).
 #include "skylane/plan/block_graph.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -84,6 +85,49 @@ TEST(BlockGraph, NodeRoutesExistExactlyWhenColumnRoutesDo) {
     }
     EXPECT_GT(found, 0) << density;
   }
+}
+
+// A ridge across the straight line: columns x in [10, 20) with y < 8 have their floor 20 layers
+// up; a valley (y >= 8) stays at layer 0. Timed only by steps, the route goes over the ridge;
+// with floor-change costs (ColumnRouteOptions::rise_cost / fall_cost) it goes round it.
+struct RidgeBands {
+  [[nodiscard]] std::int32_t size_x() const { return 30; }
+  [[nodiscard]] std::int32_t size_y() const { return 11; }
+  [[nodiscard]] LayerBand band(std::int32_t x, std::int32_t y) const {
+    if (x < 0 || y < 0 || x >= 30 || y >= 11) return {};
+    const bool ridge = x >= 10 && x < 20 && y < 8;
+    return ridge ? LayerBand{20, 30} : LayerBand{0, 30};
+  }
+};
+
+TEST(ColumnRoute, FloorChangeCostsTakeTheRouteRoundARidge) {
+  const RidgeBands bands;
+  const ColumnXY s{0, 2};
+  const ColumnXY g{29, 2};
+  auto crosses_ridge = [&](const ColumnRouteResult& r) {
+    return std::any_of(r.route.begin(), r.route.end(),
+                       [&](const ColumnXY& c) { return bands.band(c.x, c.y).lo > 0; });
+  };
+  const auto timed = find_column_route(bands, s, g, {1000, 1414, 1.0});
+  ASSERT_EQ(timed.outcome, search::Outcome::kFound);
+  EXPECT_TRUE(crosses_ridge(timed));
+  EXPECT_EQ(timed.cost, 29 * 1000);
+
+  ColumnRouteOptions energy{1000, 1414, 1.0};
+  energy.rise_cost = 1000;  // 20 layers up and down: 40 s, more than the ~12 s detour
+  energy.fall_cost = 1000;
+  const auto round = find_column_route(bands, s, g, energy);
+  ASSERT_EQ(round.outcome, search::Outcome::kFound);
+  EXPECT_FALSE(crosses_ridge(round));
+  EXPECT_LT(round.cost, 29 * 1000 + 40 * 1000);
+  EXPECT_GT(round.cost, 29 * 1000);
+
+  // A cheap climb is still worth the straight line.
+  energy.rise_cost = energy.fall_cost = 10;
+  const auto over = find_column_route(bands, s, g, energy);
+  ASSERT_EQ(over.outcome, search::Outcome::kFound);
+  EXPECT_TRUE(crosses_ridge(over));
+  EXPECT_EQ(over.cost, 29 * 1000 + 40 * 10);
 }
 
 }  // namespace
