@@ -15,7 +15,10 @@
 // and reloaded by later runs, which then only reserve it: set-up drops from minutes to seconds,
 // e.g. for profiling; delete the files whenever the map or the planner changes), --skylane_verbose
 // (one line per corridor query on stderr). Each corridor query has a budget of 2,000,000 SIPP
-// expansions (counter `exhausted`). Timings never gate
+// expansions (counter `exhausted`); `ground_delay` counts the answers that are the free-air flight
+// delayed on the ground (PlannerOptions::ground_delay_first), and every answer is checked against
+// all accepted flights by the independent conflict checker (`query_conflicts`, outside the
+// timing; any conflict fails the run). Timings never gate
 // CI.
 #include <algorithm>
 #include <cmath>
@@ -350,6 +353,11 @@ void BM_PlanCorridor(benchmark::State& state) {
   std::vector<double> smooth_ms;
   std::size_t found = 0;
   std::size_t exhausted = 0;
+  std::size_t ground_delay = 0;
+  std::size_t query_conflicts = 0;
+  std::vector<conflict::FlightRef> refs;
+  for (std::size_t i = 0; i < t.flights.size(); ++i)
+    refs.push_back({&t.flights[i], t.envelopes[i]});
   for (auto _ : state) {
     ms.clear();
     expansions.clear();
@@ -362,6 +370,8 @@ void BM_PlanCorridor(benchmark::State& state) {
     smooth_ms.clear();
     found = 0;
     exhausted = 0;
+    ground_delay = 0;
+    query_conflicts = 0;
     for (std::size_t q = 0; q < g_queries; ++q) {
       PlanRequest r;
       r.from = {w.from->x_m, w.from->y_m, {}};
@@ -389,18 +399,30 @@ void BM_PlanCorridor(benchmark::State& state) {
       smooth_ms.push_back(p->stats.smooth_ms);
       if (p->outcome == search::Outcome::kBudgetExhausted) ++exhausted;
       if (g_verbose) {
-        std::fprintf(stderr,
-                     "query %zu depart %lld ms: %s %.1f ms (route %.1f, heuristic %.1f, sipp %.1f, "
-                     "smooth %.1f), %llu expansions, %llu generated, %d attempts\n",
-                     q, static_cast<long long>(r.earliest_departure.count()),
-                     search::outcome_name(p->outcome), p->stats.plan_ms, p->stats.route_ms,
-                     p->stats.heuristic_ms, p->stats.sipp_ms, p->stats.smooth_ms,
-                     static_cast<unsigned long long>(p->stats.expansions),
-                     static_cast<unsigned long long>(p->stats.generated), p->stats.attempts);
+        std::fprintf(
+            stderr,
+            "query %zu depart %lld ms: %s %.1f ms (route %.1f, heuristic %.1f, sipp %.1f, "
+            "smooth %.1f), %llu expansions, %llu generated, %d attempts%s%lld s\n",
+            q, static_cast<long long>(r.earliest_departure.count()),
+            search::outcome_name(p->outcome), p->stats.plan_ms, p->stats.route_ms,
+            p->stats.heuristic_ms, p->stats.sipp_ms, p->stats.smooth_ms,
+            static_cast<unsigned long long>(p->stats.expansions),
+            static_cast<unsigned long long>(p->stats.generated), p->stats.attempts,
+            p->stats.ground_delay ? ", ground delay " : ", searched, take-off after ",
+            static_cast<long long>(p->stats.ground_delay
+                                       ? p->stats.ground_delay_ms / 1000
+                                       : (p->takeoff - r.earliest_departure).count() / 1000));
       }
       if (g_verbose && p->outcome != search::Outcome::kFound) explain_blocked(planner, r, *t.table);
       if (p->outcome == search::Outcome::kFound) {
         ++found;
+        if (p->stats.ground_delay) ++ground_delay;
+        // The independent checker, outside the timing: the query against every accepted flight.
+        state.PauseTiming();
+        const auto check =
+            conflict::check_against(p->trajectory, planner.vehicle_class().separation, refs);
+        query_conflicts += check ? check->violations.size() : 1;
+        state.ResumeTiming();
         per_cell.push_back(static_cast<double>(p->stats.expansions) /
                            static_cast<double>(std::max<std::size_t>(p->stats.path_cells, 1)));
         flight_s.push_back(static_cast<double>((p->arrival - p->departure).count()) / 1000.0);
@@ -414,6 +436,11 @@ void BM_PlanCorridor(benchmark::State& state) {
   state.counters["queries"] = static_cast<double>(ms.size());
   state.counters["found"] = static_cast<double>(found);
   state.counters["exhausted"] = static_cast<double>(exhausted);
+  state.counters["ground_delay"] = static_cast<double>(ground_delay);
+  state.counters["query_conflicts"] = static_cast<double>(query_conflicts);
+  if (query_conflicts != 0) {
+    state.SkipWithError("conflict checker found a query plan in conflict with accepted traffic");
+  }
   state.counters["p50_ms"] = percentile(ms, 0.50);
   state.counters["p99_ms"] = percentile(ms, 0.99);
   state.counters["max_ms"] = percentile(ms, 1.0);

@@ -339,7 +339,7 @@ TEST(AirspacePlanner, GoalBlockedWhenThePadIsNeverFreeForTheDwell) {
                                search::kTimeInf - milliseconds{1}, 42)
                   .has_value());
   const auto p = planner->plan(r, table);
-  ASSERT_TRUE(p.has_value());
+  ASSERT_TRUE(p.has_value()) << p.error().to_string();
   EXPECT_EQ(p->outcome, Outcome::kNoRoute);
   EXPECT_EQ(p->reason, NoRouteReason::kGoalBlocked) << p->reason_text;
 }

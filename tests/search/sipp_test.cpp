@@ -527,6 +527,166 @@ TEST(Sipp, RandomAgentsPlannedInSequenceAreAllPairwiseSeparated) {
   }
 }
 
+// ---- Ground delay (Sipp::delayed) ----------------------------------------------------------
+
+/// Independent oracle: `path` taken off `shift` ms later satisfies the occupancy rule of
+/// sipp.hpp against the table (durations from the path itself; the start step from take-off).
+bool shifted_path_free(const std::vector<PathStep>& path, std::int64_t shift,
+                       const ReservationTable& table, milliseconds dwell) {
+  const milliseconds s{shift};
+  for (std::size_t k = 0; k < path.size(); ++k) {
+    const auto enter = k == 0
+                           ? path[0].departure
+                           : path[k - 1].departure + (path[k].arrival - path[k - 1].departure) / 2;
+    const auto d_next = k + 1 < path.size() ? path[k + 1].arrival - path[k].departure : dwell;
+    const auto exit =
+        k + 1 < path.size() ? path[k].departure + (d_next - d_next / 2) : path[k].arrival + dwell;
+    if (!table.is_free(path[k].voxel, enter + s, exit + s)) return false;
+  }
+  return true;
+}
+
+SippPlan as_plan(const std::vector<PathStep>& path, const SippRequest& r) {
+  SippPlan p;
+  p.outcome = Outcome::kFound;
+  p.path = path;
+  p.arrival = path.back().arrival;
+  p.trajectory = sipp_detail::to_trajectory(path, kGeo, r.trajectory_id);
+  return p;
+}
+
+TEST(Sipp, DelayedTakesTheFreeFlightOffJustLateEnoughToPassTheTraffic) {
+  const AsciiGrid g(crossing_map());
+  const ReservationTable empty = ReservationTable::for_grid(g);
+  ReservationTable table = ReservationTable::for_grid(g);
+  ASSERT_TRUE(table.reserve(crossing_traffic(), kEnv, kEnv, kGeo));
+  for (const bool hover : {true, false}) {
+    SCOPED_TRACE(hover ? "hover" : "no hover");
+    SippRequest r = request(g.at('S'), g.at('G'));
+    r.goal_dwell = milliseconds{500};
+    const auto free = plan(g, empty, r, hover);
+    ASSERT_TRUE(free);
+    ASSERT_EQ(free->outcome, Outcome::kFound);
+    ASSERT_FALSE(shifted_path_free(free->path, 0, table, r.goal_dwell)) << "traffic must cross it";
+    const Sipp<AsciiGrid> sipp(g, table, kGeo, motion(hover));
+    const auto d = sipp.delayed(free->path, r);
+    ASSERT_TRUE(d);
+    expect_well_formed(as_plan(*d, r), g, table, r, motion(hover));
+    expect_separated(as_plan(*d, r).trajectory, crossing_traffic());
+    // The same flight, only later: every step moves by the same shift, spent on the pad.
+    const auto shift = d->front().departure - free->path.front().departure;
+    ASSERT_EQ(d->size(), free->path.size());
+    for (std::size_t k = 1; k < d->size(); ++k) {
+      EXPECT_EQ((*d)[k].voxel, free->path[k].voxel);
+      EXPECT_EQ((*d)[k].arrival - free->path[k].arrival, shift);
+      EXPECT_EQ((*d)[k].departure - free->path[k].departure, shift);
+    }
+    EXPECT_EQ(d->front().arrival, r.earliest_departure) << "the pad is free: ready at once";
+    // The smallest such shift: every earlier take-off, ms by ms, meets the traffic.
+    ASSERT_GT(shift.count(), 0);
+    for (std::int64_t s = 0; s < shift.count(); ++s) {
+      ASSERT_FALSE(shifted_path_free(free->path, s, table, r.goal_dwell)) << "shift " << s;
+    }
+    // The window and the deadline bound the shift.
+    r.latest_departure = d->front().departure - milliseconds{1};
+    EXPECT_FALSE(sipp.delayed(free->path, r));
+    r.latest_departure = kTimeInf;
+    r.arrival_deadline = d->back().arrival - milliseconds{1};
+    EXPECT_FALSE(sipp.delayed(free->path, r));
+    r.arrival_deadline = d->back().arrival;
+    EXPECT_TRUE(sipp.delayed(free->path, r));
+    // A path that does not join the request's pads is refused.
+    SippRequest other = r;
+    other.goal = Voxel{r.goal.x - 1, r.goal.y, r.goal.z};
+    EXPECT_FALSE(sipp.delayed(free->path, other));
+  }
+}
+
+TEST(Sipp, DelayedWaitsForABusyGoalPadAndAppearsWhenTheStartPadFrees) {
+  const AsciiGrid g(crossing_map());
+  const ReservationTable empty = ReservationTable::for_grid(g);
+  ReservationTable table = ReservationTable::for_grid(g);
+  SippRequest r = request(g.at('S'), g.at('G'));
+  r.goal_dwell = milliseconds{1000};
+  // Another vehicle sits on the goal pad over [0, 20 s], and one on the start pad until 3 s.
+  const double gx = kGeo.center_x_m(r.goal.x), gy = kGeo.center_y_m(r.goal.y);
+  const double sx = kGeo.center_x_m(r.start.x), sy = kGeo.center_y_m(r.start.y);
+  const double z = kGeo.center_z_m(0);
+  ASSERT_TRUE(table.reserve(
+      Trajectory4D{7, {{gx, gy, z, milliseconds{0}}, {gx, gy, z, milliseconds{20000}}}}, kEnv, kEnv,
+      kGeo));
+  ASSERT_TRUE(table.reserve(
+      Trajectory4D{8, {{sx, sy, z, milliseconds{-5000}}, {sx, sy, z, milliseconds{3000}}}}, kEnv,
+      kEnv, kGeo));
+  const auto free = plan(g, empty, r, false);
+  ASSERT_TRUE(free);
+  const auto d = Sipp<AsciiGrid>(g, table, kGeo, motion(false)).delayed(free->path, r);
+  ASSERT_TRUE(d);
+  expect_well_formed(as_plan(*d, r), g, table, r, motion(false));
+  EXPECT_GT(d->back().arrival, milliseconds{20000}) << "lands after the other vehicle leaves";
+  EXPECT_FALSE(shifted_path_free(free->path,
+                                 (d->front().departure - free->path.front().departure).count() - 1,
+                                 table, r.goal_dwell));
+  // It appears on the start pad when that frees (not while the other vehicle is on it).
+  EXPECT_GT(d->front().arrival, milliseconds{3000});
+  EXPECT_TRUE(table.is_free(r.start, d->front().arrival, d->front().departure));
+}
+
+TEST(Sipp, RandomAgentsDelayedOnTheGroundAreMinimalAndPairwiseSeparated) {
+  AsciiGrid g(12, 12, 4);
+  std::mt19937 rng(20261123);
+  std::bernoulli_distribution wall(0.08);
+  for (int z = 1; z < 4; ++z)
+    for (int y = 0; y < 12; ++y)
+      for (int x = 0; x < 12; ++x)
+        if (wall(rng)) g.set(Voxel{x, y, z}, '#');
+  const ReservationTable empty = ReservationTable::for_grid(g);
+  ReservationTable table = ReservationTable::for_grid(g);
+  const SeparationEnvelope env{12.0, 6.0, milliseconds{300}};
+  std::uniform_int_distribution<int> coord(0, 11);
+  std::uniform_int_distribution<int> dep(0, 20000);
+  std::vector<Trajectory4D> accepted;
+  int delayed = 0;
+  for (int agent = 0; agent < 40; ++agent) {
+    SippRequest r;
+    r.start = Voxel{coord(rng), coord(rng), 0};
+    do {
+      r.goal = Voxel{coord(rng), coord(rng), 0};
+    } while (r.goal == r.start);
+    r.earliest_departure = milliseconds{dep(rng)};
+    r.goal_dwell = milliseconds{1000};
+    r.trajectory_id = agent;
+    const MotionModel m = motion(agent % 2 == 0);
+    const auto free = Sipp<AsciiGrid>(g, empty, kGeo, m).plan(r);
+    ASSERT_TRUE(free);
+    if (free->outcome != Outcome::kFound) continue;
+    const auto d = Sipp<AsciiGrid>(g, table, kGeo, m).delayed(free->path, r);
+    ASSERT_TRUE(d) << "agent " << agent << ": after the last reservation every shift is free";
+    expect_well_formed(as_plan(*d, r), g, table, r, m);
+    const std::int64_t shift = (d->front().departure - free->path.front().departure).count();
+    if (shift > 0) {
+      ++delayed;
+      EXPECT_FALSE(shifted_path_free(free->path, shift - 1, table, r.goal_dwell));
+      for (std::int64_t s = 0; s < shift; s += 37) {
+        EXPECT_FALSE(shifted_path_free(free->path, s, table, r.goal_dwell)) << "shift " << s;
+      }
+    }
+    const auto traj = as_plan(*d, r).trajectory;
+    ASSERT_TRUE(table.reserve(traj, env, env, kGeo));
+    accepted.push_back(traj);
+  }
+  EXPECT_GE(accepted.size(), 30u);
+  EXPECT_GE(delayed, 5) << "the traffic should delay some agents";
+  const double buf = static_cast<double>(env.time_buffer.count());
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    for (std::size_t j = i + 1; j < accepted.size(); ++j) {
+      ASSERT_EQ(scenario::first_conflict(accepted[j], accepted[i], env.horizontal_m, env.vertical_m,
+                                         2.0, {-buf, 0.0, buf}),
+                "");
+    }
+  }
+}
+
 // A plugged heuristic: the trivial bound 0 and a guide of 1000 ms per Chebyshev cell.
 struct ChebyshevGuide {
   Voxel goal;

@@ -37,6 +37,36 @@ double ms_since(search::Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(search::Clock::now() - t0).count();
 }
 
+/// The arrival no plan of this flight can beat (PlannerOptions::ground_delay_first): the
+/// free-air flight `path` taking off as soon as the start pad is free for its take-off, then
+/// landing as soon as the goal pad is free for the dwell.
+Millis reference_arrival(const std::vector<search::PathStep>& path,
+                         const search::SippRequest& request, const ZonedReservations& intervals) {
+  std::vector<search::SafeInterval> ivs;
+  // Take-off: the pad is occupied until half-way through the first move.
+  const std::int64_t first = path[1].arrival.count() - path[0].departure.count();
+  const std::int64_t lift = first - first / 2;
+  std::int64_t takeoff = search::kTimeInf.count();
+  intervals.safe_intervals(request.start, search::kTimeInf, ivs);
+  for (const search::SafeInterval& iv : ivs) {
+    const std::int64_t t = std::max(request.earliest_departure.count(), iv.begin.count());
+    if (t + lift <= iv.end.count()) {
+      takeoff = t;
+      break;
+    }
+  }
+  if (takeoff >= search::kTimeInf.count()) return search::kTimeInf;
+  const std::int64_t flown = path.back().arrival.count() - path.front().departure.count();
+  const std::int64_t arrival = takeoff + flown;
+  const std::int64_t dwell = request.goal_dwell.count();
+  intervals.safe_intervals(request.goal, search::kTimeInf, ivs);
+  for (const search::SafeInterval& iv : ivs) {
+    const std::int64_t t = std::max(arrival, iv.begin.count());
+    if (t + dwell <= iv.end.count()) return Millis{t};
+  }
+  return search::kTimeInf;
+}
+
 std::string column_text(std::int32_t x, std::int32_t y) {
   return "(" + std::to_string(x) + ", " + std::to_string(y) + ")";
 }
@@ -156,10 +186,12 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
       !(options.heuristic_weight >= 1.0 && options.heuristic_weight <= 100.0) ||
       !(options.route_weight >= 1.0 && options.route_weight <= 100.0) ||
       !(options.loiter_weight >= 0.0 && options.loiter_weight <= 1000.0) ||
-      options.zone_horizon < Millis{0}) {
+      options.zone_horizon < Millis{0} || options.ground_delay_tolerance < Millis{0} ||
+      options.max_pad_wait < Millis{0}) {
     return fail("PLAN_OPTIONS_INVALID",
                 "corridor_half_width must be >= 1 and <= max_corridor_half_width, weights in "
-                "[1, 100], loiter_weight in [0, 1000], zone_horizon >= 0");
+                "[1, 100], loiter_weight in [0, 1000], zone_horizon >= 0, "
+                "ground_delay_tolerance >= 0, max_pad_wait >= 0");
   }
   SKY_CHECK(search::sipp_detail::validate_model(airspace.info().geometry(), vehicle_class.motion));
   SKY_TRY(vehicle_view, airspace::VehicleView::create(airspace, vehicle_class.limits));
@@ -495,6 +527,45 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   // re-checked by a search that reopens, which is complete.
   search::SippOptions sipp_options{options_.heuristic_weight, false, 0, true,
                                    options_.loiter_weight};
+  // ---- Found: trajectory output.
+  auto emit = [&](const CorridorGrid& grid, const ZonedReservations& intervals,
+                  std::vector<search::PathStep>&& path) {
+    out.path = std::move(path);
+    if (out.path.front().departure - out.path.front().arrival > options_.max_pad_wait) {
+      out.path.front().arrival = out.path.front().departure - options_.max_pad_wait;
+    }
+    out.stats.path_cells = out.path.size();
+    out.departure = out.path.front().arrival;
+    out.takeoff = out.path.front().departure;
+    out.arrival = out.path.back().arrival;
+    out.grid_trajectory = merge_collinear(
+        search::sipp_detail::to_trajectory(out.path, geometry, request.trajectory_id));
+    out.trajectory = out.grid_trajectory;
+    if (options_.smooth) {
+      const auto sm_started = search::Clock::now();
+      const auto& pts = out.grid_trajectory.points;
+      const double sx = geometry.center_x_m(pads[0].x);
+      const double sy = geometry.center_y_m(pads[0].y);
+      const double gx = geometry.center_x_m(pads[1].x);
+      const double gy = geometry.center_y_m(pads[1].y);
+      std::size_t first = 0;
+      while (first + 1 < pts.size() && pts[first + 1].x_m == sx && pts[first + 1].y_m == sy) {
+        ++first;
+      }
+      std::size_t last = pts.size() - 1;
+      while (last > 0 && pts[last - 1].x_m == gx && pts[last - 1].y_m == gy) --last;
+      if (first + 1 < last) {
+        const OccupancyChecker checker(grid, intervals, geometry);
+        SmoothingStats st;
+        out.trajectory = shortcut(out.grid_trajectory, first, last, checker, &st);
+        out.stats.shortcuts = st.shortcuts;
+        out.smoothed = st.shortcuts > 0;
+      }
+      out.stats.smooth_ms = ms_since(sm_started);
+    }
+    out.distance_m = path_length_m(out.trajectory);
+    return finish(Outcome::kFound, NoRouteReason::kNone, {});
+  };
   NoRouteReason last_reason = NoRouteReason::kGoalUnreachable;
   std::string last_text;
   for (std::int32_t w = options_.corridor_half_width;;
@@ -518,10 +589,76 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     search::StopCondition attempt_stop = stop;
     attempt_stop.max_expansions =
         stop.max_expansions > out.stats.expansions ? stop.max_expansions - out.stats.expansions : 0;
-    const auto s_started = search::Clock::now();
+    auto s_started = search::Clock::now();
     // About a dozen states per route column on the way (measured on the default map).
     sipp_options.expected_states = 16 * heuristic.route().size();
     sipp_options.reopen = false;
+    // Ground delay first (PlannerOptions::ground_delay_first), in the first corridor only.
+    std::optional<std::vector<search::PathStep>> delayed;
+    if (options_.ground_delay_first && out.stats.attempts == 1) {
+      const search::EmptySchedule empty(a.nx(), a.ny(), info.nz);
+      const search::Sipp<CorridorGrid, search::EmptySchedule> free_air(grid, empty, geometry,
+                                                                       class_.motion);
+      search::SippRequest free_request = sreq;
+      free_request.latest_departure = search::kTimeInf;
+      free_request.arrival_deadline.reset();
+      const auto free_plan = free_air.plan(free_request, heuristic, sipp_options, attempt_stop);
+      out.stats.sipp_ms += ms_since(s_started);
+      if (!free_plan) return tl::unexpected(free_plan.error());
+      out.stats.free_air_expansions = free_plan->stats.expansions;
+      out.stats.expansions += free_plan->stats.expansions;
+      out.stats.generated += free_plan->stats.generated;
+      if (free_plan->outcome == Outcome::kCancelled) {
+        return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
+      }
+      if (free_plan->outcome == Outcome::kFound) {
+        delayed = sipp.delayed(free_plan->path, sreq);
+      }
+      if (delayed) {
+        const std::int64_t shift =
+            delayed->front().departure.count() - free_plan->path.front().departure.count();
+        const Millis reference = reference_arrival(free_plan->path, sreq, intervals);
+        if (delayed->back().arrival <= reference + options_.ground_delay_tolerance) {
+          out.stats.ground_delay = true;
+          out.stats.ground_delay_ms = shift;
+          return emit(grid, intervals, std::move(*delayed));
+        }
+        // Search only for what lands earlier than the delayed flight, with a budget in
+        // proportion to what it might save: improve_expansions per tolerance of the delay
+        // beyond the reference (a 2 h restriction across the route is worth a long search for
+        // a detour; a minute's crossing is not).
+        const double worth = static_cast<double>((delayed->back().arrival - reference).count()) /
+                             static_cast<double>(std::max<std::int64_t>(
+                                 options_.ground_delay_tolerance.count(), 1'000));
+        attempt_stop.max_expansions = static_cast<std::uint64_t>(
+            std::min(static_cast<double>(options_.improve_expansions) * std::max(1.0, worth),
+                     static_cast<double>(stop.max_expansions > out.stats.expansions
+                                             ? stop.max_expansions - out.stats.expansions
+                                             : 0)));
+        search::SippRequest better = sreq;
+        better.arrival_deadline = std::min(sreq.arrival_deadline.value_or(search::kTimeInf),
+                                           delayed->back().arrival - Millis{1});
+        search::SippOptions improve = sipp_options;
+        improve.diagnose = false;
+        const auto s2 = search::Clock::now();
+        auto found = sipp.plan(better, heuristic, improve, attempt_stop);
+        out.stats.sipp_ms += ms_since(s2);
+        if (!found) return tl::unexpected(found.error());
+        out.stats.expansions += found->stats.expansions;
+        out.stats.generated += found->stats.generated;
+        if (found->outcome == Outcome::kCancelled) {
+          return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
+        }
+        if (found->outcome == Outcome::kFound) return emit(grid, intervals, std::move(found->path));
+        out.stats.ground_delay = true;
+        out.stats.ground_delay_ms = shift;
+        return emit(grid, intervals, std::move(*delayed));
+      }
+      attempt_stop.max_expansions = stop.max_expansions > out.stats.expansions
+                                        ? stop.max_expansions - out.stats.expansions
+                                        : 0;
+      s_started = search::Clock::now();
+    }
     auto result = sipp.plan(sreq, heuristic, sipp_options, attempt_stop);
     if (result && result->outcome == Outcome::kNoRoute) {
       out.stats.expansions += result->stats.expansions;
@@ -562,38 +699,7 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
       continue;
     }
 
-    // ---- Found: trajectory output.
-    out.path = std::move(sp.path);
-    out.stats.path_cells = out.path.size();
-    out.departure = out.path.front().arrival;
-    out.takeoff = out.path.front().departure;
-    out.arrival = sp.arrival;
-    out.grid_trajectory = merge_collinear(sp.trajectory);
-    out.trajectory = out.grid_trajectory;
-    if (options_.smooth) {
-      const auto sm_started = search::Clock::now();
-      const auto& pts = out.grid_trajectory.points;
-      const double sx = geometry.center_x_m(pads[0].x);
-      const double sy = geometry.center_y_m(pads[0].y);
-      const double gx = geometry.center_x_m(pads[1].x);
-      const double gy = geometry.center_y_m(pads[1].y);
-      std::size_t first = 0;
-      while (first + 1 < pts.size() && pts[first + 1].x_m == sx && pts[first + 1].y_m == sy) {
-        ++first;
-      }
-      std::size_t last = pts.size() - 1;
-      while (last > 0 && pts[last - 1].x_m == gx && pts[last - 1].y_m == gy) --last;
-      if (first + 1 < last) {
-        const OccupancyChecker checker(grid, intervals, geometry);
-        SmoothingStats st;
-        out.trajectory = shortcut(out.grid_trajectory, first, last, checker, &st);
-        out.stats.shortcuts = st.shortcuts;
-        out.smoothed = st.shortcuts > 0;
-      }
-      out.stats.smooth_ms = ms_since(sm_started);
-    }
-    out.distance_m = path_length_m(out.trajectory);
-    return finish(Outcome::kFound, NoRouteReason::kNone, {});
+    return emit(grid, intervals, std::move(sp.path));
   }
   return finish(Outcome::kNoRoute, last_reason, last_text);
 }

@@ -149,7 +149,9 @@ Result<std::string> plan_json(const AirspacePlan& plan, const ReportContext& con
                 {"corridor_columns", s.corridor_columns},
                 {"corridor_half_width", s.corridor_half_width},
                 {"attempts", s.attempts},
-                {"shortcuts", s.shortcuts}};
+                {"shortcuts", s.shortcuts},
+                {"ground_delay", s.ground_delay},
+                {"ground_delay_s", static_cast<double>(s.ground_delay_ms) / 1000.0}};
   return j.dump(2);
 }
 

@@ -104,6 +104,28 @@ struct PlannerOptions {
   /// states, 14 of 30 queries exhausted 2 million expansions; with the delay charge, 1 s state
   /// buckets and a landing hover (MotionModel::hovers_to_land), 7 of 30 still do.
   double loiter_weight = 8.0;
+  /// Ground delay first: before searching the reservations, plan the flight in free air (SIPP
+  /// over an empty schedule in the first corridor) and take it off later on the ground until it
+  /// fits the reservations and timed zones as flown (search::Sipp::delayed). Accepted at once if
+  /// it lands within ground_delay_tolerance of the reference arrival: the free-air flight taking
+  /// off as soon as the start pad is free and landing as soon as the goal pad is free for the
+  /// dwell (no plan of this planner lands earlier than that). Otherwise SIPP searches the
+  /// reservations for an earlier arrival, within improve_expansions for each
+  /// ground_delay_tolerance by which the delayed flight lands after the reference (at least
+  /// once), and the delayed free-air flight stands if it finds none. Every plan still obeys SIPP's
+  /// occupancy rule, so it is separated by construction. A ground delay costs no energy and no
+  /// airspace; the search would otherwise explore every take-off time, detour and loop that might
+  /// land earlier, which near a busy pad is millions of states for a class that cannot hover
+  /// (bench/plan_bench.cpp).
+  bool ground_delay_first = true;
+  traj::Millis ground_delay_tolerance{60'000};
+  std::uint64_t improve_expansions = 20'000;
+  /// A vehicle that must wait before take-off waits off the pad (in its stand or hangar) and
+  /// moves onto it at most this long before take-off: the trajectory, and so its reservation,
+  /// starts then rather than at earliest_departure. Leaving the pad free meanwhile only frees
+  /// airspace, so the plan stays separated; without it every waiting vehicle would hold its
+  /// pad for the whole wait and block the flights behind it. kTimeInf: wait on the pad.
+  traj::Millis max_pad_wait{30'000};
   /// Weight of the 2D route search (its cost is only a guide for the corridor).
   double route_weight = 1.5;
   /// Timed zones are evaluated from earliest_departure to latest_departure (or
@@ -123,6 +145,11 @@ struct PlanStats {
   std::int32_t attempts = 0;             ///< fine searches run
   std::size_t path_cells = 0;            ///< voxels on the SIPP path
   std::size_t shortcuts = 0;
+  /// The plan is the free-air flight delayed on the ground (PlannerOptions::ground_delay_first)
+  /// by ground_delay_ms (0: the free-air flight fits as it is).
+  bool ground_delay = false;
+  std::int64_t ground_delay_ms = 0;
+  std::uint64_t free_air_expansions = 0;  ///< SIPP over an empty schedule (ground delay first)
   double route_ms = 0.0;
   double heuristic_ms = 0.0;
   double sipp_ms = 0.0;
@@ -141,11 +168,11 @@ struct AirspacePlan {
   traj::Trajectory4D grid_trajectory;  ///< SIPP's voxel-centre path, collinear points merged
   std::vector<search::PathStep> path;  ///< SIPP's voxel path
   bool smoothed = false;               ///< trajectory differs from grid_trajectory
-  traj::Millis departure{0};           ///< ready on the pad (first waypoint)
-  traj::Millis takeoff{0};             ///< leaves the pad
-  traj::Millis arrival{0};             ///< touches down on the goal pad
-  double distance_m = 0.0;             ///< 3D length of `trajectory`
-  search::Voxel start_pad;             ///< voxels of the pads
+  traj::Millis departure{0};  ///< on the pad (first waypoint; see PlannerOptions::max_pad_wait)
+  traj::Millis takeoff{0};    ///< leaves the pad
+  traj::Millis arrival{0};    ///< touches down on the goal pad
+  double distance_m = 0.0;    ///< 3D length of `trajectory`
+  search::Voxel start_pad;    ///< voxels of the pads
   search::Voxel goal_pad;
   PlanStats stats;
 };

@@ -190,6 +190,31 @@ struct SippOptions {
   /// before it tries the cheap answer, a later take-off (ground waits are not charged). 0 turns
   /// it off; must be in [0, 1000]. Changes the order only, never which plans are legal.
   double loiter_weight = 0.0;
+  /// When the search ends without a plan and the deadline or the window pruned states, re-plan
+  /// with them relaxed to name the constraint (NoRouteReason). false: skip that (the caller
+  /// only wants to know whether a plan exists within the limits, e.g. one that beats a plan it
+  /// already holds) and report kDeadlineTooTight / kDepartureWindowTooTight from what pruned.
+  bool diagnose = true;
+};
+
+/// A SafeIntervalSource with nothing reserved: every voxel is free for all time. SIPP over it
+/// plans the static (free-air) flight, e.g. for Sipp::delayed.
+class EmptySchedule {
+ public:
+  EmptySchedule(std::int32_t size_x, std::int32_t size_y, std::int32_t size_z)
+      : size_x_(size_x), size_y_(size_y), size_z_(size_z) {}
+  [[nodiscard]] std::int32_t size_x() const { return size_x_; }
+  [[nodiscard]] std::int32_t size_y() const { return size_y_; }
+  [[nodiscard]] std::int32_t size_z() const { return size_z_; }
+  void safe_intervals(Voxel, Millis, std::vector<SafeInterval>& out) const {
+    out.assign(1, SafeInterval{});
+  }
+  [[nodiscard]] Millis latest_end() const { return kTimeNegInf; }
+
+ private:
+  std::int32_t size_x_;
+  std::int32_t size_y_;
+  std::int32_t size_z_;
 };
 
 namespace sipp_detail {
@@ -306,6 +331,19 @@ class Sipp {
   [[nodiscard]] Result<SippPlan> plan(const SippRequest& request, const H& heuristic,
                                       const SippOptions& options,
                                       const StopCondition& stop = {}) const;
+
+  /// Ground delay: `path` (a plan of this class for `request`'s start and goal, typically
+  /// found over an EmptySchedule) taken off D ms later, for the smallest D >= 0 at which every
+  /// step is legal against this planner's table by the same rule as plan()'s (each step's
+  /// closed occupancy range, shifted by D, inside one safe interval of its voxel; the goal
+  /// dwell included), take-off is by latest_departure and arrival by the deadline. The vehicle
+  /// appears on the pad at max(earliest_departure, the start of the pad's safe interval it takes
+  /// off in). The flight itself is unchanged: no detour, no air wait, so the delay is all spent
+  /// on the ground. nullopt if no such D exists or none was found within
+  /// max_passes * path.size() step checks. Each check reads one voxel's safe intervals.
+  [[nodiscard]] std::optional<std::vector<PathStep>> delayed(const std::vector<PathStep>& path,
+                                                             const SippRequest& request,
+                                                             std::size_t max_passes = 16) const;
 
  private:
   // A state is (voxel, kind, tag). With hover: kGround / kAir, tag = index of the voxel's safe
@@ -763,6 +801,12 @@ Result<SippPlan> Sipp<G, T>::plan(const SippRequest& request, const H& heuristic
   }
 
   // Proven infeasible. Name the constraint by re-planning without what actually pruned states.
+  if (!options.diagnose && (r.window_cut || r.deadline_cut)) {
+    return finish(
+        Outcome::kNoRoute,
+        r.deadline_cut ? NoRouteReason::kDeadlineTooTight : NoRouteReason::kDepartureWindowTooTight,
+        "no route within the departure window and deadline (not diagnosed further)");
+  }
   if (!r.window_cut && !r.deadline_cut) {
     return finish(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable,
                   "no sequence of free (voxel, time) pairs joins start " +
@@ -800,6 +844,85 @@ Result<SippPlan> Sipp<G, T>::plan(const SippRequest& request, const H& heuristic
                 "no sequence of free (voxel, time) pairs joins start " +
                     sipp_detail::voxel_text(s) + " and goal " + sipp_detail::voxel_text(g) +
                     ", whatever the timing");
+}
+
+template <Grid G, SafeIntervalSource T>
+std::optional<std::vector<PathStep>> Sipp<G, T>::delayed(const std::vector<PathStep>& path,
+                                                         const SippRequest& request,
+                                                         std::size_t max_passes) const {
+  const std::size_t n = path.size();
+  if (n < 2 || path.front().voxel != request.start || path.back().voxel != request.goal) {
+    return std::nullopt;
+  }
+  // Unshifted closed occupancy range of each step (see the header comment): the start step from
+  // its take-off (the appearance follows the shift), the goal step to the end of the dwell.
+  std::vector<std::int64_t> lo(n);
+  std::vector<std::int64_t> hi(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k == 0) {
+      lo[k] = path[0].departure.count();
+    } else {
+      const std::int64_t d = path[k].arrival.count() - path[k - 1].departure.count();
+      if (d <= 0) return std::nullopt;  // not a plan
+      lo[k] = path[k - 1].departure.count() + d / 2;
+    }
+    if (k + 1 == n) {
+      hi[k] = path[k].arrival.count() + request.goal_dwell.count();
+    } else {
+      const std::int64_t d = path[k + 1].arrival.count() - path[k].departure.count();
+      hi[k] = path[k].departure.count() + (d - d / 2);
+    }
+  }
+  const std::int64_t takeoff = path[0].departure.count();
+  if (takeoff < request.earliest_departure.count()) return std::nullopt;
+  // Shifted times stay below kTimeInf / 2 (a pad "free" only from near kTimeInf is never).
+  const std::int64_t max_shift = std::min(
+      {request.latest_departure.count() - takeoff, kTimeInf.count() / 2 - hi[n - 1],
+       request.arrival_deadline ? request.arrival_deadline->count() - path[n - 1].arrival.count()
+                                : kTimeInf.count()});
+  if (max_shift < 0) return std::nullopt;
+  std::vector<SafeInterval> ivs;
+  // The smallest shift >= d at which step k's range lies in one safe interval (kTimeInf: none).
+  auto next_shift = [&](std::size_t k, std::int64_t d) {
+    table_.safe_intervals(path[k].voxel, kTimeInf, ivs);
+    for (const SafeInterval& iv : ivs) {
+      if (hi[k] + d > iv.end.count()) continue;
+      const std::int64_t s = iv.begin <= kTimeNegInf ? d : std::max(d, iv.begin.count() - lo[k]);
+      if (hi[k] + s <= iv.end.count()) return s;
+    }
+    return kTimeInf.count();
+  };
+  // Round-robin over the steps until n checks in a row leave the shift where it is.
+  std::int64_t shift = 0;
+  std::size_t settled = 0;
+  for (std::size_t checks = 0, k = 0; settled < n; ++checks, k = (k + 1) % n) {
+    if (checks >= max_passes * n) return std::nullopt;
+    const std::int64_t s = next_shift(k, shift);
+    if (s > max_shift) return std::nullopt;
+    if (s != shift) {
+      shift = s;
+      settled = 1;
+    } else {
+      ++settled;
+    }
+  }
+  std::vector<PathStep> out = path;
+  for (PathStep& step : out) {
+    step.arrival += Millis{shift};
+    step.departure += Millis{shift};
+  }
+  // Appear on the pad when its safe interval holding the take-off begins (not before the
+  // window opens).
+  table_.safe_intervals(request.start, kTimeInf, ivs);
+  const std::int64_t t = takeoff + shift;
+  out[0].arrival = request.earliest_departure;
+  for (const SafeInterval& iv : ivs) {
+    if (iv.begin.count() <= t && t + (hi[0] - lo[0]) <= iv.end.count()) {
+      out[0].arrival = std::max(request.earliest_departure, iv.begin);
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace skylane::search
