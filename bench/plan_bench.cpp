@@ -14,7 +14,10 @@
 // --skylane_traffic_dir=DIR (accepted traffic is saved there as traffic_<N>.bin after it is planned
 // and reloaded by later runs, which then only reserve it: set-up drops from minutes to seconds,
 // e.g. for profiling; delete the files whenever the map or the planner changes), --skylane_verbose
-// (one line per corridor query on stderr). Each corridor query has a budget of 2,000,000 SIPP
+// (one line per corridor query on stderr), --skylane_single_pad (the corridor queries use the
+// vertiport point only, not the hubs' other pads), --skylane_ground_delay_tolerance_s=S
+// (PlannerOptions::ground_delay_tolerance for the traffic and the queries; negative turns
+// ground_delay_first off). Each corridor query has a budget of 2,000,000 SIPP
 // expansions (counter `exhausted`); `ground_delay` counts the answers that are the free-air flight
 // delayed on the ground (PlannerOptions::ground_delay_first), and every answer is checked against
 // all accepted flights by the independent conflict checker (`query_conflicts`, outside the
@@ -27,6 +30,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -50,6 +54,8 @@ std::int64_t g_max_flights = 1000;
 std::string g_map = std::string(SKYLANE_BINARY_DIR) + "/shenzhen-boluo.skya";
 std::string g_traffic_dir;
 bool g_verbose = false;
+bool g_single_pad = false;
+std::optional<double> g_tolerance_s;  // --skylane_ground_delay_tolerance_s (default: the planner's)
 
 double rss_mb() {
   std::ifstream in("/proc/self/statm");
@@ -95,7 +101,13 @@ World& world() {
       out.max_env.horizontal_m = std::max(out.max_env.horizontal_m, vc.separation.horizontal_m);
       out.max_env.vertical_m = std::max(out.max_env.vertical_m, vc.separation.vertical_m);
       out.max_env.time_buffer = std::max(out.max_env.time_buffer, vc.separation.time_buffer);
-      auto p = AirspacePlanner::create(*out.map, vc);
+      PlannerOptions options;
+      if (g_tolerance_s) {
+        options.ground_delay_first = *g_tolerance_s >= 0.0;
+        options.ground_delay_tolerance =
+            milliseconds{static_cast<std::int64_t>(std::max(0.0, *g_tolerance_s) * 1000.0)};
+      }
+      auto p = AirspacePlanner::create(*out.map, vc, options);
       if (!p) {
         out.error = p.error().to_string();
         return out;
@@ -119,9 +131,30 @@ World& world() {
   return w;
 }
 
-/// Accepted traffic: N flights between random usable vertiports (a random pad within 60 m of
-/// the vertiport, several pads per site), random classes, departures uniform over the window
-/// max(2 h, N * 7.2 s), each planned against the ones before it and reserved.
+/// A request between two vertiports offering all their pads (airspace::pad_positions on the map:
+/// pad 0 at the vertiport point, the others 100 m apart around it); the planner takes off from
+/// the pad free first and lands on another when the first is busy.
+PlanRequest between(const airspace::Vertiport& a, const airspace::Vertiport& b) {
+  const airspace::Airspace& map = *world().map;
+  PlanRequest r;
+  r.from = {a.x_m, a.y_m, {}};
+  r.to = {b.x_m, b.y_m, {}};
+  for (const auto& [v, pads] : {std::pair{&a, &r.from_pads}, std::pair{&b, &r.to_pads}}) {
+    const auto at = airspace::pad_positions(*v);
+    for (std::size_t k = 1; k < at.size(); ++k) {
+      std::int32_t x = 0;
+      std::int32_t y = 0;
+      if (map.column_at(at[k].first, at[k].second, x, y)) {
+        pads->push_back({at[k].first, at[k].second, {}});
+      }
+    }
+  }
+  return r;
+}
+
+/// Accepted traffic: N flights between random usable vertiports (each offering all its pads, see
+/// between()), random classes, departures uniform over the window max(2 h, N * 7.2 s), each
+/// planned against the ones before it and reserved.
 struct Traffic {
   std::unique_ptr<search::ReservationTable> table;
   std::vector<traj::Trajectory4D> flights;
@@ -220,7 +253,6 @@ Traffic& traffic(std::int64_t n) {
   std::uniform_int_distribution<std::size_t> pick(0, w.usable.size() - 1);
   std::uniform_int_distribution<std::size_t> pick_class(0, w.planners.size() - 1);
   std::uniform_int_distribution<std::int64_t> depart(0, t.window.count());
-  std::uniform_int_distribution<std::int32_t> jitter(-3, 3);
   const auto max_env = w.max_env;
   if (!g_traffic_dir.empty() && load_traffic(t, n)) {
     t.from_cache = true;
@@ -239,9 +271,7 @@ Traffic& traffic(std::int64_t n) {
     const auto* b = w.usable[pick(rng)];
     while (b == a) b = w.usable[pick(rng)];
     const AirspacePlanner& planner = w.planners[pick_class(rng)];
-    PlanRequest r;
-    r.from = {a->x_m + jitter(rng) * info.cell_xy_m, a->y_m + jitter(rng) * info.cell_xy_m, {}};
-    r.to = {b->x_m + jitter(rng) * info.cell_xy_m, b->y_m + jitter(rng) * info.cell_xy_m, {}};
+    PlanRequest r = between(*a, *b);
     r.earliest_departure = milliseconds{depart(rng)};
     r.trajectory_id = i + 1;
     search::StopCondition stop;
@@ -317,6 +347,30 @@ void explain_blocked(const AirspacePlanner& planner, const PlanRequest& r,
   }
 }
 
+/// --skylane_verbose, for a query that takes off more than a minute late: who holds the start pad
+/// (and the voxel above it) between the earliest departure and the take-off, and the goal pad
+/// around the arrival.
+void explain_pads(search::Voxel start, search::Voxel goal, milliseconds from, milliseconds takeoff,
+                  milliseconds arrival, const search::ReservationTable& table) {
+  std::vector<search::Reservation> owners;
+  auto show = [&](const char* what, search::Voxel v, milliseconds a, milliseconds b) {
+    owners.clear();
+    table.reservations(v, owners);
+    std::string who;
+    for (const auto& o : owners) {
+      if (o.end < a || o.begin > b) continue;
+      who += " #" + std::to_string(o.owner) + "[" + std::to_string(o.begin.count() / 1000) + "-" +
+             std::to_string(o.end.count() / 1000) + " s]";
+    }
+    std::fprintf(stderr, "  %s (%d, %d, %d) %lld-%lld s:%s\n", what, v.x, v.y, v.z,
+                 static_cast<long long>(a.count() / 1000), static_cast<long long>(b.count() / 1000),
+                 who.c_str());
+  };
+  show("start pad", start, from, takeoff);
+  show("above start pad", {start.x, start.y, start.z + 1}, from, takeoff);
+  show("goal pad", goal, arrival - milliseconds{600'000}, arrival);
+}
+
 // Arg: accepted flights. One iteration plans --skylane_queries Huaqiangbei -> Boluo flights of
 // the long-range class, departing every 36 s over the hour in the middle of the traffic window
 // (each against the same accepted traffic; none is reserved).
@@ -373,9 +427,11 @@ void BM_PlanCorridor(benchmark::State& state) {
     ground_delay = 0;
     query_conflicts = 0;
     for (std::size_t q = 0; q < g_queries; ++q) {
-      PlanRequest r;
-      r.from = {w.from->x_m, w.from->y_m, {}};
-      r.to = {w.to->x_m, w.to->y_m, {}};
+      PlanRequest r = g_single_pad ? PlanRequest{} : between(*w.from, *w.to);
+      if (g_single_pad) {
+        r.from = {w.from->x_m, w.from->y_m, {}};
+        r.to = {w.to->x_m, w.to->y_m, {}};
+      }
       r.earliest_departure =
           t.window / 2 - milliseconds{1'800'000} +
           milliseconds{static_cast<std::int64_t>(q) * 3'600'000 /
@@ -414,6 +470,11 @@ void BM_PlanCorridor(benchmark::State& state) {
                                        : (p->takeoff - r.earliest_departure).count() / 1000));
       }
       if (g_verbose && p->outcome != search::Outcome::kFound) explain_blocked(planner, r, *t.table);
+      if (g_verbose && p->outcome == search::Outcome::kFound &&
+          p->takeoff - r.earliest_departure > milliseconds{60'000}) {
+        explain_pads(p->start_pad, p->goal_pad, r.earliest_departure, p->takeoff, p->arrival,
+                     *t.table);
+      }
       if (p->outcome == search::Outcome::kFound) {
         ++found;
         if (p->stats.ground_delay) ++ground_delay;
@@ -586,6 +647,10 @@ int main(int argc, char** argv) {
       skylane::plan::g_map = v;
     } else if (std::strcmp(argv[i], "--skylane_verbose") == 0) {
       skylane::plan::g_verbose = true;
+    } else if (const char* v = flag("--skylane_ground_delay_tolerance_s=")) {
+      skylane::plan::g_tolerance_s = std::strtod(v, nullptr);
+    } else if (std::strcmp(argv[i], "--skylane_single_pad") == 0) {
+      skylane::plan::g_single_pad = true;
     } else if (const char* v = flag("--skylane_traffic_dir=")) {
       skylane::plan::g_traffic_dir = v;
     } else {

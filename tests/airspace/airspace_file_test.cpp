@@ -1,11 +1,13 @@
 #include "skylane/airspace/airspace_file.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "skylane/airspace/vehicle_view.hpp"
+#include "skylane/airspace/vertiport.hpp"
 
 namespace skylane::airspace {
 namespace {
@@ -160,6 +162,33 @@ TEST(VehicleView, BandFollowsClearancesCeilingAndStaticZones) {
       static_cast<std::uint8_t>(~(1u << static_cast<int>(ZoneKind::kRestricted)));
   auto free_view = VehicleView::create(a, limits);
   EXPECT_LT(free_view->band_lo(zc), 14);
+}
+
+TEST(PadPositions, PadZeroIsTheVertiportAndTheOthersStand100MApartNearestFirst) {
+  Vertiport v;
+  v.x_m = 1000.0;
+  v.y_m = 2000.0;
+  v.pads = 6;
+  const auto p = pad_positions(v);
+  ASSERT_EQ(p.size(), 6u);
+  const std::vector<std::pair<double, double>> expected{{1000, 2000}, {1100, 2000}, {1000, 2100},
+                                                        {900, 2000},  {1000, 1900}, {1100, 2100}};
+  EXPECT_EQ(p, expected);
+  v.pads = 25;
+  const auto q = pad_positions(v, 80.0);
+  ASSERT_EQ(q.size(), 25u);
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    for (std::size_t j = i + 1; j < q.size(); ++j) {
+      EXPECT_GE(std::hypot(q[i].first - q[j].first, q[i].second - q[j].second), 80.0 - 1e-9);
+    }
+    if (i > 0) {
+      EXPECT_GE(std::hypot(q[i].first - v.x_m, q[i].second - v.y_m),
+                std::hypot(q[i - 1].first - v.x_m, q[i - 1].second - v.y_m) - 1e-9)
+          << "nearest first";
+    }
+  }
+  v.pads = 0;  // a vertiport always has its point
+  EXPECT_EQ(pad_positions(v).size(), 1u);
 }
 
 }  // namespace

@@ -344,6 +344,56 @@ TEST(AirspacePlanner, GoalBlockedWhenThePadIsNeverFreeForTheDwell) {
   EXPECT_EQ(p->reason, NoRouteReason::kGoalBlocked) << p->reason_text;
 }
 
+TEST(AirspacePlanner, OtherPadsOfTheSiteTakeTheFlightWhenTheFirstIsBusy) {
+  const auto a = flat_map();
+  auto planner = AirspacePlanner::create(a, ark40(), options());
+  ASSERT_TRUE(planner.has_value());
+  auto table = empty_table(a);
+  // The first start pad is busy for 10 min, the first goal pad for about 3 h.
+  ASSERT_TRUE(table.reserve_pad({10, 10, 5}, milliseconds{-1}, milliseconds{600'000}, 41));
+  ASSERT_TRUE(table.reserve_pad({60, 30, 5}, milliseconds{-1}, milliseconds{10'000'000}, 42));
+  PlanRequest r = request(a, 10, 10, 60, 30);
+  const AirspacePlan alone = plan_ok(*planner, r, table);
+  EXPECT_GE(alone.takeoff, milliseconds{600'000});
+  EXPECT_GE(alone.arrival, milliseconds{10'000'000});
+  EXPECT_EQ(alone.from_pad, 0u);
+  EXPECT_EQ(alone.to_pad, 0u);
+
+  r.from_pads = {pad(a, 10, 16)};
+  r.to_pads = {pad(a, 60, 36), pad(a, 60, 24)};
+  const AirspacePlan p = plan_ok(*planner, r, table);
+  EXPECT_EQ(p.from_pad, 1u);
+  EXPECT_EQ(p.start_pad, (search::Voxel{10, 16, 5}));
+  EXPECT_LT(p.takeoff, milliseconds{60'000}) << "the second start pad is free at once";
+  EXPECT_GE(p.to_pad, 1u);
+  EXPECT_EQ(p.goal_pad.x, 60);
+  EXPECT_NE(p.goal_pad.y, 30);
+  EXPECT_LT(p.arrival, alone.arrival - milliseconds{3'600'000});
+  EXPECT_TRUE(table.is_free(p.goal_pad, p.arrival, p.arrival + r.goal_dwell));
+  EXPECT_GE(p.stats.pad_plans, 1);
+
+  // A first goal pad that is never free for the dwell: the others are tried.
+  ASSERT_TRUE(table.reserve_pad({60, 30, 5}, milliseconds{10'000'000},
+                                search::kTimeInf - milliseconds{1}, 42));
+  r.to_pads = {pad(a, 60, 24)};
+  const AirspacePlan q = plan_ok(*planner, r, table);
+  EXPECT_EQ(q.to_pad, 1u);
+  EXPECT_EQ(q.goal_pad, (search::Voxel{60, 24, 5}));
+
+  // Bad pads are errors that name them.
+  r.to_pads = {PadPoint{std::nan(""), 0.0, std::nullopt}};
+  auto bad = planner->plan(r, table);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().reason, "PLAN_POINT_INVALID");
+  EXPECT_NE(bad.error().message.find("to_pads[0]"), std::string::npos) << bad.error().message;
+  r.to_pads.clear();
+  r.from_pads = {pad(a, 10, 16), PadPoint{0.0, 0.0, std::nullopt}};
+  bad = planner->plan(r, table);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().reason, "PLAN_POINT_OUTSIDE_MAP");
+  EXPECT_NE(bad.error().message.find("from_pads[1]"), std::string::npos) << bad.error().message;
+}
+
 TEST(AirspacePlanner, GoalUnreachableBehindAWall) {
   auto a = flat_map();
   add_zone(a, zone("ring", airspace::ZoneKind::kProhibited), [](std::int32_t x, std::int32_t y) {

@@ -207,6 +207,136 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
 Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
                                            const search::ReservationTable& table,
                                            const search::StopCondition& stop) const {
+  if (request.from_pads.empty() && request.to_pads.empty()) return plan_one(request, table, stop);
+  const auto started = search::Clock::now();
+  const airspace::Airspace& a = *airspace_;
+  // The pad voxel of a valid point (plan_one names what is wrong with an invalid one).
+  auto pad_voxel = [&](const PadPoint& p) -> std::optional<Voxel> {
+    std::int32_t x = 0;
+    std::int32_t y = 0;
+    if (!a.column_at(p.x_m, p.y_m, x, y)) return std::nullopt;
+    const double alt = p.alt_amsl_m.value_or(a.ground_amsl_m(a.column(x, y)));
+    const double layer =
+        std::ceil((alt - a.info().altitude_min_amsl_m) / a.info().cell_z_m - 0.5 - 1e-9);
+    if (!(layer >= 0.0 && layer < a.info().nz)) return std::nullopt;
+    return Voxel{x, y, static_cast<std::int32_t>(layer)};
+  };
+  std::vector<search::SafeInterval> ivs;
+  // Earliest t >= from at which the pad voxel stays free over [t, t + hold].
+  auto pad_free_from = [&](Voxel v, Millis from, Millis hold) {
+    table.safe_intervals(v, search::kTimeInf, ivs);
+    for (const search::SafeInterval& iv : ivs) {
+      const Millis t = std::max(from, iv.begin);
+      if (t + hold <= iv.end) return t;
+    }
+    return search::kTimeInf;
+  };
+  for (const auto& [name, pads] :
+       {std::pair{"from_pads", &request.from_pads}, std::pair{"to_pads", &request.to_pads}}) {
+    for (std::size_t k = 0; k < pads->size(); ++k) {
+      const PadPoint& p = (*pads)[k];
+      const std::string what = std::string(name) + "[" + std::to_string(k) + "]";
+      if (!std::isfinite(p.x_m) || !std::isfinite(p.y_m) ||
+          (p.alt_amsl_m && !std::isfinite(*p.alt_amsl_m))) {
+        return fail("PLAN_POINT_INVALID", what + " has a NaN or infinite field");
+      }
+      if (!pad_voxel(p)) {
+        return fail("PLAN_POINT_OUTSIDE_MAP",
+                    what + " (" + std::to_string(p.x_m) + ", " + std::to_string(p.y_m) +
+                        ") m lies outside the map '" + a.info().name + "' or its layers");
+      }
+    }
+  }
+  PlanRequest one = request;
+  one.from_pads.clear();
+  one.to_pads.clear();
+  // Take-off: the pad free first for a take-off (the pad wait and the lift-off).
+  const Millis hold = std::min(options_.max_pad_wait, Millis{60'000}) + Millis{10'000};
+  std::size_t from_pad = 0;
+  if (const auto v0 = pad_voxel(request.from); v0 && !request.from_pads.empty()) {
+    Millis best = pad_free_from(*v0, request.earliest_departure, hold);
+    for (std::size_t k = 0; k < request.from_pads.size(); ++k) {
+      const Millis t =
+          pad_free_from(*pad_voxel(request.from_pads[k]), request.earliest_departure, hold);
+      if (t < best) {
+        best = t;
+        from_pad = k + 1;
+      }
+    }
+    if (from_pad > 0) one.from = request.from_pads[from_pad - 1];
+  }
+  SKY_TRY(p, plan_one(one, table, stop));
+  if (from_pad > 0 && p.outcome == Outcome::kNoRoute &&
+      (p.reason == NoRouteReason::kStartInZone || p.reason == NoRouteReason::kStartBlocked)) {
+    // That pad cannot serve this class (a zone, no room to climb): back to the first.
+    from_pad = 0;
+    one.from = request.from;
+    SKY_TRY(again, plan_one(one, table, stop));
+    again.stats.pad_plans = p.stats.pad_plans + 1;
+    p = std::move(again);
+  }
+  p.from_pad = from_pad;
+  auto add_stats = [](PlanStats& to, const PlanStats& from) {
+    to.expansions += from.expansions;
+    to.generated += from.generated;
+    to.route_expansions += from.route_expansions;
+    to.heuristic_settled += from.heuristic_settled;
+    to.free_air_expansions += from.free_air_expansions;
+    to.route_ms += from.route_ms;
+    to.heuristic_ms += from.heuristic_ms;
+    to.sipp_ms += from.sipp_ms;
+    to.smooth_ms += from.smooth_ms;
+    to.attempts += from.attempts;
+    to.pad_plans += from.pad_plans + 1;
+  };
+  auto done = [&](AirspacePlan&& out) {
+    out.stats.plan_ms = ms_since(started);
+    return std::move(out);
+  };
+  if (request.to_pads.empty()) return done(std::move(p));
+  const bool found = p.outcome == Outcome::kFound;
+  if (!found && p.reason != NoRouteReason::kGoalBlocked && p.reason != NoRouteReason::kGoalInZone) {
+    return done(std::move(p));
+  }
+  // Landing: the goal pads in order of their first free dwell at the free-air arrival.
+  const Millis flight{found && p.stats.free_air_flight_ms > 0 ? p.stats.free_air_flight_ms
+                      : found                                 ? (p.arrival - p.takeoff).count()
+                                                              : 0};
+  const auto start_voxel = pad_voxel(one.from);
+  const Millis ready = start_voxel ? pad_free_from(*start_voxel, request.earliest_departure, hold)
+                                   : request.earliest_departure;
+  std::vector<std::pair<Millis, std::size_t>> order;
+  for (std::size_t k = 0; k < request.to_pads.size(); ++k) {
+    order.emplace_back(
+        pad_free_from(*pad_voxel(request.to_pads[k]), ready + flight, request.goal_dwell), k + 1);
+  }
+  std::stable_sort(order.begin(), order.end());
+  for (const auto& [land, k] : order) {
+    if (found && land + options_.ground_delay_tolerance >= p.arrival) break;
+    PlanRequest other = one;
+    other.to = request.to_pads[k - 1];
+    SKY_TRY(q, plan_one(other, table, stop));
+    if (q.outcome == Outcome::kCancelled) return done(std::move(q));
+    if (q.outcome != Outcome::kFound) {
+      if (found) break;  // one more plan per query at most
+      p.stats.pad_plans += 1;
+      continue;
+    }
+    if (!found || q.arrival < p.arrival) {
+      add_stats(q.stats, p.stats);
+      q.from_pad = from_pad;
+      q.to_pad = k;
+      return done(std::move(q));
+    }
+    add_stats(p.stats, q.stats);
+    break;
+  }
+  return done(std::move(p));
+}
+
+Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
+                                               const search::ReservationTable& table,
+                                               const search::StopCondition& stop) const {
   const auto started = search::Clock::now();
   const airspace::Airspace& a = *airspace_;
   const airspace::AirspaceInfo& info = a.info();
@@ -606,6 +736,10 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
       out.stats.sipp_ms += ms_since(s_started);
       if (!free_plan) return tl::unexpected(free_plan.error());
       out.stats.free_air_expansions = free_plan->stats.expansions;
+      if (free_plan->outcome == Outcome::kFound) {
+        out.stats.free_air_flight_ms =
+            (free_plan->path.back().arrival - free_plan->path.front().departure).count();
+      }
       out.stats.expansions += free_plan->stats.expansions;
       out.stats.generated += free_plan->stats.generated;
       if (free_plan->outcome == Outcome::kCancelled) {

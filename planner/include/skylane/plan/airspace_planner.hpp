@@ -60,6 +60,16 @@ struct PlanRequest {
   /// energy. SIPP still minimises arrival time inside the corridor. Searches the whole map for
   /// the route (not only near the coarse block route). Must be finite and >= 0.
   std::optional<double> energy_payload_kg;
+  /// Other pads of the same two sites (optional; airspace::pad_positions). The flight takes off
+  /// from whichever of `from` and from_pads is free first for a take-off (ties: the earlier in
+  /// that order), and lands on `to` unless one of to_pads would let it land more than
+  /// PlannerOptions::ground_delay_tolerance earlier (judged from the goal pads' reservations
+  /// at the free-air arrival); then it is planned to that pad too and the earlier landing kept.
+  /// When `to` is blocked for good (GOAL_BLOCKED, GOAL_IN_ZONE) the other pads are tried in
+  /// turn. Each pad must be a valid point as `from` and `to` are; a pad with no room to climb
+  /// or in a zone is simply never the answer. AirspacePlan::from_pad / to_pad tell which.
+  std::vector<PadPoint> from_pads;
+  std::vector<PadPoint> to_pads;
 };
 
 /// Which constraint made a request infeasible (Outcome::kNoRoute).
@@ -150,6 +160,8 @@ struct PlanStats {
   bool ground_delay = false;
   std::int64_t ground_delay_ms = 0;
   std::uint64_t free_air_expansions = 0;  ///< SIPP over an empty schedule (ground delay first)
+  std::int64_t free_air_flight_ms = 0;    ///< its take-off to touch-down (0: not planned)
+  std::int32_t pad_plans = 0;             ///< plans to other goal pads (PlanRequest::to_pads)
   double route_ms = 0.0;
   double heuristic_ms = 0.0;
   double sipp_ms = 0.0;
@@ -174,6 +186,9 @@ struct AirspacePlan {
   double distance_m = 0.0;    ///< 3D length of `trajectory`
   search::Voxel start_pad;    ///< voxels of the pads
   search::Voxel goal_pad;
+  /// Which pads of the request: 0 = from / to, k = from_pads / to_pads[k - 1].
+  std::size_t from_pad = 0;
+  std::size_t to_pad = 0;
   PlanStats stats;
 };
 
@@ -208,6 +223,10 @@ class AirspacePlanner {
 
  private:
   AirspacePlanner() = default;
+  /// plan() for `request`'s from / to only (its from_pads / to_pads are ignored).
+  [[nodiscard]] Result<AirspacePlan> plan_one(const PlanRequest& request,
+                                              const search::ReservationTable& table,
+                                              const search::StopCondition& stop) const;
 
   const airspace::Airspace* airspace_ = nullptr;
   vehicle::VehicleClass class_;
