@@ -137,12 +137,25 @@ void expect_energy_from_trajectories(const MissionPlan& p, const airspace::Airsp
     EXPECT_LE(since_reset, usable + 1e-6) << l.from_name << " -> " << l.to_name;
     EXPECT_NEAR(l.battery_fraction_at_landing, 1.0 - since_reset / v.energy.battery_wh, 1e-9);
     EXPECT_GE(l.battery_fraction_at_landing, v.energy.reserve_fraction - 1e-9);
-    // The trajectory really joins the two vertiports (pad columns: within a cell).
+    // The trajectory really joins the two vertiports' pads it names (pad columns: within a
+    // cell), and the next leg takes off from the pad this one landed on.
     const auto& vps = map.vertiports();
     const auto& first = l.plan.trajectory.points.front();
     const auto& last = l.plan.trajectory.points.back();
-    EXPECT_LT(std::hypot(first.x_m - vps[l.from].x_m, first.y_m - vps[l.from].y_m), 30.0);
-    EXPECT_LT(std::hypot(last.x_m - vps[l.to].x_m, last.y_m - vps[l.to].y_m), 30.0);
+    const auto from_pads = airspace::pad_positions(vps[l.from]);
+    const auto to_pads = airspace::pad_positions(vps[l.to]);
+    ASSERT_LT(l.plan.from_pad, from_pads.size());
+    ASSERT_LT(l.plan.to_pad, to_pads.size());
+    const auto& a = from_pads[l.plan.from_pad];
+    const auto& b = to_pads[l.plan.to_pad];
+    EXPECT_LT(std::hypot(first.x_m - a.first, first.y_m - a.second), 30.0);
+    EXPECT_LT(std::hypot(last.x_m - b.first, last.y_m - b.second), 30.0);
+    if (i + 1 < p.legs.size()) {
+      EXPECT_EQ(p.legs[i + 1].plan.from_pad, l.plan.to_pad) << "the vehicle changed pads";
+      const auto& next = p.legs[i + 1].plan.trajectory.points.front();
+      EXPECT_DOUBLE_EQ(next.x_m, last.x_m);
+      EXPECT_DOUBLE_EQ(next.y_m, last.y_m);
+    }
     if (i < p.stops.size()) {
       EXPECT_EQ(p.stops[i].arrival, l.plan.arrival);
       EXPECT_LE(p.stops[i].ready, p.legs[i + 1].plan.departure);
@@ -293,6 +306,32 @@ TEST_F(Mission4D, TwoMissionsReservedOneAfterTheOtherAreSeparated) {
       EXPECT_TRUE(pr->conflict_free()) << "missions " << legs[i].id << " and " << legs[j].id;
     }
   }
+}
+
+TEST_F(Mission4D, BusyFirstPadsSendTheLegsToOtherPadsAndEachTakesOffWhereTheLastLanded) {
+  // Pad 0 (the vertiport point) of every vertiport is taken for the whole day.
+  search::ReservationTable table(map_->nx(), map_->ny(), map_->info().nz);
+  const auto& info = map_->info();
+  for (const auto& v : map_->vertiports()) {
+    std::int32_t x = 0;
+    std::int32_t y = 0;
+    if (!map_->column_at(v.x_m, v.y_m, x, y)) continue;
+    const double ground = map_->ground_amsl_m(map_->column(x, y));
+    const auto layer = static_cast<std::int32_t>(
+        std::ceil((ground - info.altitude_min_amsl_m) / info.cell_z_m - 0.5 - 1e-9));
+    ASSERT_TRUE(table.reserve_pad({x, y, layer}, Millis{-1}, search::kTimeInf - Millis{1}, 999));
+  }
+  MissionRequest r = hqb_to_boluo(8.0);
+  r.destination = "Qingxi relay";
+  auto sel = plan("ark40", r, &table, 5);
+  ASSERT_TRUE(sel) << sel.error().to_string();
+  ASSERT_EQ(sel->plan.outcome, search::Outcome::kFound) << sel->plan.reason;
+  ASSERT_GE(sel->plan.legs.size(), 2u);
+  for (const MissionLeg& l : sel->plan.legs) {
+    EXPECT_NE(l.plan.from_pad, 0u) << l.from_name;
+    EXPECT_NE(l.plan.to_pad, 0u) << l.to_name;
+  }
+  expect_energy_from_trajectories(sel->plan, *map_);
 }
 
 // ---- The CLI.

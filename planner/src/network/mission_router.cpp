@@ -57,6 +57,7 @@ Result<bool> fly_candidate(const VertiportNetwork& net, const MissionRequest& re
   plan.stops.clear();
   double since_reset_wh = 0.0;
   Millis ready = req.earliest_departure;
+  std::optional<std::size_t> on_pad;  // where the previous leg landed: the next takes off there
   for (std::size_t i = 0; i + 1 < cand.vertices.size(); ++i) {
     const std::size_t u = cand.vertices[i];
     const std::size_t w = cand.vertices[i + 1];
@@ -79,9 +80,14 @@ Result<bool> fly_candidate(const VertiportNetwork& net, const MissionRequest& re
     Millis earliest = timing.departure;
     std::optional<LegPlan> planned;
     for (int attempt = 0; attempt <= max_leg_retries && !planned; ++attempt) {
-      LegRequest lr{
-          net.node(u).index, net.node(w).index, &net.node(u).vertiport, &net.node(w).vertiport, &vc,
-          req.payload_kg,    earliest};
+      LegRequest lr{net.node(u).index,
+                    net.node(w).index,
+                    &net.node(u).vertiport,
+                    &net.node(w).vertiport,
+                    &vc,
+                    req.payload_kg,
+                    earliest,
+                    on_pad};
       SKY_TRY(lp, planner(lr));
       if (lp.outcome != search::Outcome::kFound) {
         if (lp.outcome == search::Outcome::kNoRoute) {
@@ -141,6 +147,7 @@ Result<bool> fly_candidate(const VertiportNetwork& net, const MissionRequest& re
     leg.energy_since_reset_wh = since_reset_wh;
     leg.battery_fraction_at_landing = 1.0 - since_reset_wh / vc.energy.battery_wh;
     leg.plan = std::move(*planned);
+    on_pad = leg.plan.to_pad;
     const Millis arrival = leg.plan.arrival;
     if (!plan.stops.empty()) plan.stops.back().departure = leg.plan.departure;
     plan.legs.push_back(std::move(leg));

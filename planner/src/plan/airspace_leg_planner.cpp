@@ -95,6 +95,37 @@ Result<network::LegPlan> AirspaceLegPlanner::operator()(const network::LegReques
   // on the ground of its column.
   req.from = PadPoint{r.from->x_m, r.from->y_m, std::nullopt};
   req.to = PadPoint{r.to->x_m, r.to->y_m, std::nullopt};
+  // The vertiports' other pads (airspace::pad_positions; pad 0 is the point itself): take off
+  // from the pad the vehicle stands on if the request names it, else from the one free first;
+  // land on another pad when the first is busy. pad_index[k] maps the request's pads back.
+  const auto from_at = airspace::pad_positions(*r.from);
+  const auto to_at = airspace::pad_positions(*r.to);
+  if (r.from_pad && *r.from_pad >= from_at.size()) {
+    return fail("INVALID_ARGUMENT", "leg from '" + r.from->name + "': pad " +
+                                        std::to_string(*r.from_pad) + " of " +
+                                        std::to_string(from_at.size()) + " does not exist");
+  }
+  auto on_map = [&](const std::pair<double, double>& at) {
+    std::int32_t x = 0;
+    std::int32_t y = 0;
+    return planner->airspace().column_at(at.first, at.second, x, y);
+  };
+  std::vector<std::size_t> from_index{r.from_pad.value_or(0)};
+  std::vector<std::size_t> to_index{0};
+  if (r.from_pad) {
+    req.from = PadPoint{from_at[*r.from_pad].first, from_at[*r.from_pad].second, std::nullopt};
+  } else {
+    for (std::size_t k = 1; k < from_at.size(); ++k) {
+      if (!on_map(from_at[k])) continue;
+      req.from_pads.push_back(PadPoint{from_at[k].first, from_at[k].second, std::nullopt});
+      from_index.push_back(k);
+    }
+  }
+  for (std::size_t k = 1; k < to_at.size(); ++k) {
+    if (!on_map(to_at[k])) continue;
+    req.to_pads.push_back(PadPoint{to_at[k].first, to_at[k].second, std::nullopt});
+    to_index.push_back(k);
+  }
   req.earliest_departure = r.earliest_departure;
   if (options_.max_departure_delay) {
     req.latest_departure = r.earliest_departure + *options_.max_departure_delay;
@@ -127,6 +158,8 @@ Result<network::LegPlan> AirspaceLegPlanner::operator()(const network::LegReques
   }
   out.departure = p.takeoff;
   out.arrival = p.arrival;
+  out.from_pad = from_index.at(p.from_pad);
+  out.to_pad = to_index.at(p.to_pad);
   out.flown = flown_profile(p.trajectory, p.takeoff, p.arrival, *r.vehicle,
                             options_.takeoff_landing_hover_s);
   out.trajectory = std::move(p.trajectory);

@@ -187,11 +187,14 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
       !(options.route_weight >= 1.0 && options.route_weight <= 100.0) ||
       !(options.loiter_weight >= 0.0 && options.loiter_weight <= 1000.0) ||
       options.zone_horizon < Millis{0} || options.ground_delay_tolerance < Millis{0} ||
-      options.max_pad_wait < Millis{0}) {
+      options.max_pad_wait < Millis{0} ||
+      options.ground_delay_tolerance > Millis{std::chrono::hours(24)} ||
+      options.improve_expansions > 1'000'000'000'000ULL) {
     return fail("PLAN_OPTIONS_INVALID",
                 "corridor_half_width must be >= 1 and <= max_corridor_half_width, weights in "
                 "[1, 100], loiter_weight in [0, 1000], zone_horizon >= 0, "
-                "ground_delay_tolerance >= 0, max_pad_wait >= 0");
+                "ground_delay_tolerance in [0, 24 h], max_pad_wait >= 0, "
+                "improve_expansions <= 1e12");
   }
   SKY_CHECK(search::sipp_detail::validate_model(airspace.info().geometry(), vehicle_class.motion));
   SKY_TRY(vehicle_view, airspace::VehicleView::create(airspace, vehicle_class.limits));
@@ -265,17 +268,6 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     }
     if (from_pad > 0) one.from = request.from_pads[from_pad - 1];
   }
-  SKY_TRY(p, plan_one(one, table, stop));
-  if (from_pad > 0 && p.outcome == Outcome::kNoRoute &&
-      (p.reason == NoRouteReason::kStartInZone || p.reason == NoRouteReason::kStartBlocked)) {
-    // That pad cannot serve this class (a zone, no room to climb): back to the first.
-    from_pad = 0;
-    one.from = request.from;
-    SKY_TRY(again, plan_one(one, table, stop));
-    again.stats.pad_plans = p.stats.pad_plans + 1;
-    p = std::move(again);
-  }
-  p.from_pad = from_pad;
   auto add_stats = [](PlanStats& to, const PlanStats& from) {
     to.expansions += from.expansions;
     to.generated += from.generated;
@@ -289,10 +281,42 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     to.attempts += from.attempts;
     to.pad_plans += from.pad_plans + 1;
   };
+  // The pads share the caller's expansion budget.
+  PlanStats spent;
+  auto budget = [&] {
+    search::StopCondition s = stop;
+    s.max_expansions =
+        stop.max_expansions > spent.expansions ? stop.max_expansions - spent.expansions : 0;
+    return s;
+  };
   auto done = [&](AirspacePlan&& out) {
     out.stats.plan_ms = ms_since(started);
     return std::move(out);
   };
+  auto first = plan_one(one, table, stop);
+  if (from_pad > 0 && (!first || (first->outcome == Outcome::kNoRoute &&
+                                  first->reason != NoRouteReason::kGoalBlocked &&
+                                  first->reason != NoRouteReason::kGoalInZone))) {
+    // That pad cannot serve this flight (a zone, no room to climb, cut off, too far for the
+    // deadline, an invalid point): back to the first pad, if that plans.
+    if (first) add_stats(spent, first->stats);
+    PlanRequest back = one;
+    back.from = request.from;
+    auto again = plan_one(back, table, budget());
+    if (again && (again->outcome == Outcome::kFound || !first)) {
+      from_pad = 0;
+      one = std::move(back);
+      first = std::move(again);
+    } else if (again) {
+      add_stats(spent, again->stats);
+    }
+  }
+  if (!first) return tl::unexpected(first.error());
+  AirspacePlan p = std::move(*first);
+  add_stats(p.stats, spent);
+  p.stats.pad_plans -= 1;  // add_stats counts the plan it adds
+  p.from_pad = from_pad;
+  spent = p.stats;
   if (request.to_pads.empty()) return done(std::move(p));
   const bool found = p.outcome == Outcome::kFound;
   if (!found && p.reason != NoRouteReason::kGoalBlocked && p.reason != NoRouteReason::kGoalInZone) {
@@ -312,25 +336,45 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   }
   std::stable_sort(order.begin(), order.end());
   for (const auto& [land, k] : order) {
-    if (found && land + options_.ground_delay_tolerance >= p.arrival) break;
+    if (found &&
+        (land >= search::kTimeInf || land + options_.ground_delay_tolerance >= p.arrival)) {
+      break;
+    }
     PlanRequest other = one;
     other.to = request.to_pads[k - 1];
-    SKY_TRY(q, plan_one(other, table, stop));
-    if (q.outcome == Outcome::kCancelled) return done(std::move(q));
-    if (q.outcome != Outcome::kFound) {
-      if (found) break;  // one more plan per query at most
-      p.stats.pad_plans += 1;
+    auto q = plan_one(other, table, budget());
+    if (!q) {  // e.g. a pad in the start's column: never the answer
+      if (found) break;
       continue;
     }
-    if (!found || q.arrival < p.arrival) {
-      add_stats(q.stats, p.stats);
-      q.from_pad = from_pad;
-      q.to_pad = k;
-      return done(std::move(q));
+    add_stats(spent, q->stats);
+    if (q->outcome == Outcome::kCancelled) {
+      q->from_pad = from_pad;
+      q->to_pad = k;
+      return done(std::move(*q));
     }
-    add_stats(p.stats, q.stats);
+    if (q->outcome != Outcome::kFound) {
+      if (found) break;  // one more plan per query at most
+      continue;
+    }
+    if (!found || q->arrival < p.arrival) {
+      // q's own figures (path, corridor, ground delay) with the totals over all plans.
+      PlanStats own = q->stats;
+      q->stats = spent;
+      q->stats.corridor_columns = own.corridor_columns;
+      q->stats.corridor_half_width = own.corridor_half_width;
+      q->stats.path_cells = own.path_cells;
+      q->stats.shortcuts = own.shortcuts;
+      q->stats.ground_delay = own.ground_delay;
+      q->stats.ground_delay_ms = own.ground_delay_ms;
+      q->stats.free_air_flight_ms = own.free_air_flight_ms;
+      q->from_pad = from_pad;
+      q->to_pad = k;
+      return done(std::move(*q));
+    }
     break;
   }
+  p.stats = spent;
   return done(std::move(p));
 }
 

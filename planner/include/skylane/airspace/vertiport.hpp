@@ -35,10 +35,11 @@ inline constexpr double kPadSpacingM = 100.0;
 /// number, not their places: pad 0 is the vertiport point itself, the others stand on the square
 /// grid `spacing_m` apart around it, nearest first and anticlockwise from east within a ring
 /// (E, N, W, S, NE, NW, SW, SE, then the next ring). A planning assumption, documented with the
-/// map (maps/shenzhen-boluo/README.md). At least one pad.
+/// map (maps/shenzhen-boluo/README.md). At least one pad, at most 10,000; the order is fixed for
+/// a given count (from 46 pads on, a larger count may reorder the outer ring).
 [[nodiscard]] inline std::vector<std::pair<double, double>> pad_positions(
     const Vertiport& v, double spacing_m = kPadSpacingM) {
-  const int n = std::max(1, v.pads);
+  const int n = std::clamp(v.pads, 1, 10'000);
   int ring = 0;
   while ((2 * ring + 1) * (2 * ring + 1) < n) ++ring;
   struct Cell {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "skylane/airspace/vertiport.hpp"
@@ -26,6 +27,9 @@ struct LegRequest {
   const vehicle::VehicleClass* vehicle = nullptr;
   double payload_kg = 0.0;
   traj::Millis earliest_departure{0};  ///< mission time; take-off not before this
+  /// The pad of `from` the vehicle stands on (an airspace::pad_positions index), e.g. where its
+  /// previous leg landed: the leg takes off from it. Unset: from whichever pad suits.
+  std::optional<std::size_t> from_pad;
 };
 
 struct LegPlan {
@@ -37,6 +41,9 @@ struct LegPlan {
   /// What was flown: horizontal length (m), total climb and descent (m), hover (s). The router
   /// books the leg's energy from it with vehicle::energy_wh.
   vehicle::FlightProfile flown;
+  /// The pads used (airspace::pad_positions indices of `from` and `to`; 0 = the vertiport point).
+  std::size_t from_pad = 0;
+  std::size_t to_pad = 0;
 };
 
 /// Plans one leg. Return an Error only for a bad request or a bug; "no route" and "budget
