@@ -476,30 +476,43 @@ TEST(Sipp, ReleasingAFlightRestoresTheFreePlan) {
 
 // Many agents planned one after another in a small 3D grid, each reserved after planning; the
 // brute-force sampler checks every pair (including time shifts within the buffer).
-TEST(Sipp, RandomAgentsPlannedInSequenceAreAllPairwiseSeparated) {
-  AsciiGrid g(12, 12, 4);
-  std::mt19937 rng(20240611);
-  std::bernoulli_distribution wall(0.08);
-  for (int z = 1; z < 4; ++z)
+/// A 12 x 12 x `layers` grid whose layers above the ground are walled at random.
+AsciiGrid random_walled_grid(std::mt19937& rng, int layers, double wall_share) {
+  AsciiGrid g(12, 12, layers);
+  std::bernoulli_distribution wall(wall_share);
+  for (int z = 1; z < layers; ++z)
     for (int y = 0; y < 12; ++y)
       for (int x = 0; x < 12; ++x)
         if (wall(rng)) g.set(Voxel{x, y, z}, '#');
+  return g;
+}
+
+/// A random pad-to-pad request on the ground layer of such a grid, departing in
+/// [0, max_departure_ms], with a 1 s dwell.
+SippRequest random_request(std::mt19937& rng, int agent, int max_departure_ms) {
+  std::uniform_int_distribution<int> coord(0, 11);
+  std::uniform_int_distribution<int> dep(0, max_departure_ms);
+  SippRequest r;
+  r.start = Voxel{coord(rng), coord(rng), 0};
+  do {
+    r.goal = Voxel{coord(rng), coord(rng), 0};
+  } while (r.goal == r.start);
+  r.earliest_departure = milliseconds{dep(rng)};
+  r.goal_dwell = milliseconds{1000};
+  r.trajectory_id = agent;
+  return r;
+}
+
+TEST(Sipp, RandomAgentsPlannedInSequenceAreAllPairwiseSeparated) {
+  std::mt19937 rng(20240611);
+  const AsciiGrid g = random_walled_grid(rng, 4, 0.08);
   ReservationTable table = ReservationTable::for_grid(g);
   const SeparationEnvelope env{12.0, 6.0, milliseconds{300}};  // 3x3 cells, adjacent layers
-  std::uniform_int_distribution<int> coord(0, 11);
-  std::uniform_int_distribution<int> dep(0, 40000);
   std::vector<Trajectory4D> accepted;
   int found = 0, no_route = 0;
   for (int agent = 0; agent < 50; ++agent) {
-    SippRequest r;
-    r.start = Voxel{coord(rng), coord(rng), 0};
-    do {
-      r.goal = Voxel{coord(rng), coord(rng), 0};
-    } while (r.goal == r.start);
-    r.earliest_departure = milliseconds{dep(rng)};
+    SippRequest r = random_request(rng, agent, 40000);
     r.latest_departure = r.earliest_departure + milliseconds{30000};
-    r.goal_dwell = milliseconds{1000};
-    r.trajectory_id = agent;
     const bool hover = agent % 3 != 0;
     MotionModel m = motion(hover);
     m.hovers_to_land = agent % 6 == 0;  // half the no-hover agents may not even land-hover
@@ -633,29 +646,15 @@ TEST(Sipp, DelayedWaitsForABusyGoalPadAndAppearsWhenTheStartPadFrees) {
 }
 
 TEST(Sipp, RandomAgentsDelayedOnTheGroundAreMinimalAndPairwiseSeparated) {
-  AsciiGrid g(12, 12, 4);
   std::mt19937 rng(20261123);
-  std::bernoulli_distribution wall(0.08);
-  for (int z = 1; z < 4; ++z)
-    for (int y = 0; y < 12; ++y)
-      for (int x = 0; x < 12; ++x)
-        if (wall(rng)) g.set(Voxel{x, y, z}, '#');
+  const AsciiGrid g = random_walled_grid(rng, 4, 0.08);
   const ReservationTable empty = ReservationTable::for_grid(g);
   ReservationTable table = ReservationTable::for_grid(g);
   const SeparationEnvelope env{12.0, 6.0, milliseconds{300}};
-  std::uniform_int_distribution<int> coord(0, 11);
-  std::uniform_int_distribution<int> dep(0, 20000);
   std::vector<Trajectory4D> accepted;
   int delayed = 0;
   for (int agent = 0; agent < 40; ++agent) {
-    SippRequest r;
-    r.start = Voxel{coord(rng), coord(rng), 0};
-    do {
-      r.goal = Voxel{coord(rng), coord(rng), 0};
-    } while (r.goal == r.start);
-    r.earliest_departure = milliseconds{dep(rng)};
-    r.goal_dwell = milliseconds{1000};
-    r.trajectory_id = agent;
+    const SippRequest r = random_request(rng, agent, 20000);
     const MotionModel m = motion(agent % 2 == 0);
     const auto free = Sipp<AsciiGrid>(g, empty, kGeo, m).plan(r);
     ASSERT_TRUE(free);
@@ -699,26 +698,12 @@ struct ChebyshevGuide {
 };
 
 TEST(Sipp, GuidedWeightedSearchesStayValidAndReopeningKeepsThemComplete) {
-  AsciiGrid g(12, 12, 3);
   std::mt19937 rng(99);
-  std::bernoulli_distribution wall(0.15);
-  for (int z = 1; z < 3; ++z)
-    for (int y = 0; y < 12; ++y)
-      for (int x = 0; x < 12; ++x)
-        if (wall(rng)) g.set(Voxel{x, y, z}, '#');
+  const AsciiGrid g = random_walled_grid(rng, 3, 0.15);
   ReservationTable table = ReservationTable::for_grid(g);
   const SeparationEnvelope env{12.0, 6.0, milliseconds{300}};
-  std::uniform_int_distribution<int> coord(0, 11);
-  std::uniform_int_distribution<int> dep(0, 20000);
   for (int agent = 0; agent < 40; ++agent) {
-    SippRequest r;
-    r.start = Voxel{coord(rng), coord(rng), 0};
-    do {
-      r.goal = Voxel{coord(rng), coord(rng), 0};
-    } while (r.goal == r.start);
-    r.earliest_departure = milliseconds{dep(rng)};
-    r.goal_dwell = milliseconds{1000};
-    r.trajectory_id = agent;
+    const SippRequest r = random_request(rng, agent, 20000);
     const Sipp<AsciiGrid> sipp(g, table, kGeo, motion(true));
     const auto best = sipp.plan(r);
     ASSERT_TRUE(best);
