@@ -67,6 +67,14 @@ Millis reference_arrival(const std::vector<search::PathStep>& path,
   return search::kTimeInf;
 }
 
+/// The layer whose centre is the first at or above a pad at `alt` m AMSL, or nullopt outside
+/// the map's layers.
+std::optional<std::int32_t> pad_layer(const airspace::AirspaceInfo& info, double alt) {
+  const double layer = std::ceil((alt - info.altitude_min_amsl_m) / info.cell_z_m - 0.5 - 1e-9);
+  if (!(layer >= 0.0 && layer < info.nz)) return std::nullopt;
+  return static_cast<std::int32_t>(layer);
+}
+
 std::string column_text(std::int32_t x, std::int32_t y) {
   return "(" + std::to_string(x) + ", " + std::to_string(y) + ")";
 }
@@ -219,10 +227,9 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     std::int32_t y = 0;
     if (!a.column_at(p.x_m, p.y_m, x, y)) return std::nullopt;
     const double alt = p.alt_amsl_m.value_or(a.ground_amsl_m(a.column(x, y)));
-    const double layer =
-        std::ceil((alt - a.info().altitude_min_amsl_m) / a.info().cell_z_m - 0.5 - 1e-9);
-    if (!(layer >= 0.0 && layer < a.info().nz)) return std::nullopt;
-    return Voxel{x, y, static_cast<std::int32_t>(layer)};
+    const auto layer = pad_layer(a.info(), alt);
+    if (!layer) return std::nullopt;
+    return Voxel{x, y, *layer};
   };
   std::vector<search::SafeInterval> ivs;
   // Earliest t >= from at which the pad voxel stays free over [t, t + hold].
@@ -451,14 +458,13 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
                                             " m AMSL is below the ground (" +
                                             std::to_string(ground) + " m)");
     }
-    // The layer whose centre is the first at or above the pad.
-    const double layer = std::ceil((alt - info.altitude_min_amsl_m) / info.cell_z_m - 0.5 - 1e-9);
-    if (layer < 0.0 || layer >= info.nz) {
+    const auto layer = pad_layer(info, alt);
+    if (!layer) {
       return fail("PLAN_POINT_OUTSIDE_MAP", std::string(name) + " pad altitude " +
                                                 std::to_string(alt) +
                                                 " m AMSL is outside the map's layers");
     }
-    pad.layer = static_cast<std::int32_t>(layer);
+    pad.layer = *layer;
   }
   if (pads[0].col == pads[1].col) {
     return fail("PLAN_POINT_INVALID",
@@ -701,6 +707,11 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   // re-checked by a search that reopens, which is complete.
   search::SippOptions sipp_options{options_.heuristic_weight, false, 0, true,
                                    options_.loiter_weight};
+  // The caller's expansion budget left after every search so far.
+  auto remaining = [&]() -> std::uint64_t {
+    return stop.max_expansions > out.stats.expansions ? stop.max_expansions - out.stats.expansions
+                                                      : 0;
+  };
   // ---- Found: trajectory output.
   auto emit = [&](const CorridorGrid& grid, const ZonedReservations& intervals,
                   std::vector<search::PathStep>&& path) {
@@ -761,8 +772,7 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     const search::Sipp<CorridorGrid, ZonedReservations> sipp(grid, intervals, geometry,
                                                              class_.motion);
     search::StopCondition attempt_stop = stop;
-    attempt_stop.max_expansions =
-        stop.max_expansions > out.stats.expansions ? stop.max_expansions - out.stats.expansions : 0;
+    attempt_stop.max_expansions = remaining();
     auto s_started = search::Clock::now();
     // About a dozen states per route column on the way (measured on the default map).
     sipp_options.expected_states = 16 * heuristic.route().size();
@@ -810,9 +820,7 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
                                  options_.ground_delay_tolerance.count(), 1'000));
         attempt_stop.max_expansions = static_cast<std::uint64_t>(
             std::min(static_cast<double>(options_.improve_expansions) * std::max(1.0, worth),
-                     static_cast<double>(stop.max_expansions > out.stats.expansions
-                                             ? stop.max_expansions - out.stats.expansions
-                                             : 0)));
+                     static_cast<double>(remaining())));
         search::SippRequest better = sreq;
         better.arrival_deadline = std::min(sreq.arrival_deadline.value_or(search::kTimeInf),
                                            delayed->back().arrival - Millis{1});
@@ -832,18 +840,14 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
         out.stats.ground_delay_ms = shift;
         return emit(grid, intervals, std::move(*delayed));
       }
-      attempt_stop.max_expansions = stop.max_expansions > out.stats.expansions
-                                        ? stop.max_expansions - out.stats.expansions
-                                        : 0;
+      attempt_stop.max_expansions = remaining();
       s_started = search::Clock::now();
     }
     auto result = sipp.plan(sreq, heuristic, sipp_options, attempt_stop);
     if (result && result->outcome == Outcome::kNoRoute) {
       out.stats.expansions += result->stats.expansions;
       out.stats.generated += result->stats.generated;
-      attempt_stop.max_expansions = stop.max_expansions > out.stats.expansions
-                                        ? stop.max_expansions - out.stats.expansions
-                                        : 0;
+      attempt_stop.max_expansions = remaining();
       sipp_options.reopen = true;
       result = sipp.plan(sreq, heuristic, sipp_options, attempt_stop);
     }
