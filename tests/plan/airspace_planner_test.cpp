@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <optional>
 
 #include "map_check.hpp"
 #include <gtest/gtest.h>
@@ -262,6 +263,79 @@ TEST(AirspacePlanner, PlansAgainstReservationsAreSeparated) {
   EXPECT_TRUE(report->conflict_free()) << report->violations.size() << " conflicts";
 }
 
+TEST(AirspacePlanner, StaticLegsChangeNoAnswerAndDropTheLeastRecentlyUsed) {
+  const auto a = flat_map();
+  PlannerOptions none = options();
+  none.static_legs = 0;
+  PlannerOptions two = options();
+  two.static_legs = 2;
+  auto uncached = AirspacePlanner::create(a, ark40(), none);
+  auto cached = AirspacePlanner::create(a, ark40(), two);
+  ASSERT_TRUE(uncached.has_value());
+  ASSERT_TRUE(cached.has_value());
+  auto table = empty_table(a);
+  const auto env = catalogue().max_separation();
+  // Traffic across the requests below.
+  const std::int32_t ends[][4] = {{40, 2, 40, 48}, {75, 5, 5, 45}, {40, 48, 40, 2}};
+  for (std::size_t i = 0; i < std::size(ends); ++i) {
+    auto r = request(a, ends[i][0], ends[i][1], ends[i][2], ends[i][3]);
+    r.trajectory_id = static_cast<std::int64_t>(i + 1);
+    const auto p = plan_ok(*uncached, r, table);
+    ASSERT_EQ(p.outcome, Outcome::kFound);
+    ASSERT_TRUE(table.reserve(p.trajectory, env, env, a.info().geometry()).has_value());
+  }
+  auto same = [](const AirspacePlan& x, const AirspacePlan& y) {
+    ASSERT_EQ(x.outcome, y.outcome);
+    EXPECT_EQ(x.arrival, y.arrival);
+    EXPECT_EQ(x.path, y.path);
+    ASSERT_EQ(x.trajectory.points.size(), y.trajectory.points.size());
+    for (std::size_t i = 0; i < x.trajectory.points.size(); ++i) {
+      EXPECT_EQ(x.trajectory.points[i].x_m, y.trajectory.points[i].x_m);
+      EXPECT_EQ(x.trajectory.points[i].y_m, y.trajectory.points[i].y_m);
+      EXPECT_EQ(x.trajectory.points[i].z_m, y.trajectory.points[i].z_m);
+      EXPECT_EQ(x.trajectory.points[i].t, y.trajectory.points[i].t);
+    }
+  };
+  // Departures off the whole second (the leg's free-air flight takes off at 0 and is shifted),
+  // an energy route (its own leg), and a third pair that pushes the first out of the cache.
+  // A longer dwell than the leg's first request.
+  struct Case {
+    std::int32_t x0, y0, x1, y1;
+    std::int64_t depart_ms;
+    std::optional<double> payload_kg;
+    std::int64_t dwell_ms = 30'000;
+  };
+  const Case cases[] = {{5, 25, 75, 25, 12'345, std::nullopt},
+                        {5, 25, 75, 25, 60'007, std::nullopt, 95'000},
+                        {5, 25, 75, 25, 12'345, 5.0},
+                        {5, 5, 75, 45, 3'001, std::nullopt},
+                        {5, 25, 75, 25, 99, std::nullopt}};
+  for (const Case& c : cases) {
+    auto r = request(a, c.x0, c.y0, c.x1, c.y1);
+    r.earliest_departure = milliseconds{c.depart_ms};
+    r.energy_payload_kg = c.payload_kg;
+    r.goal_dwell = milliseconds{c.dwell_ms};
+    const AirspacePlan want = plan_ok(*uncached, r, table);
+    const AirspacePlan cold = plan_ok(*cached, r, table);
+    const AirspacePlan warm = plan_ok(*cached, r, table);
+    same(want, cold);
+    same(want, warm);
+    EXPECT_EQ(warm.trajectory.points.back().t, warm.arrival + r.goal_dwell);
+    EXPECT_EQ(want.stats.static_legs_reused, 0);
+    EXPECT_EQ(warm.stats.static_legs_reused, 1);
+    EXPECT_EQ(warm.stats.route_expansions, 0u);
+    EXPECT_LE(cached->static_legs_cached(), 2u);
+  }
+  EXPECT_EQ(cached->static_legs_cached(), 2u);
+  EXPECT_GT(cached->static_leg_bytes(), 0u);
+  // The last case's pair had been dropped (three pairs since) and was planned again.
+  {
+    auto r = request(a, 5, 25, 75, 25);
+    r.energy_payload_kg = 5.0;
+    EXPECT_EQ(plan_ok(*cached, r, table).stats.static_legs_reused, 0);
+  }
+}
+
 // ---- No-route reasons.
 
 TEST(AirspacePlanner, StartAndGoalInAlwaysActiveZones) {
@@ -370,7 +444,22 @@ TEST(AirspacePlanner, OtherPadsOfTheSiteTakeTheFlightWhenTheFirstIsBusy) {
   EXPECT_NE(p.goal_pad.y, 30);
   EXPECT_LT(p.arrival, alone.arrival - milliseconds{3'600'000});
   EXPECT_TRUE(table.is_free(p.goal_pad, p.arrival, p.arrival + r.goal_dwell));
-  EXPECT_GE(p.stats.pad_plans, 1);
+  // The static leg's free-air flight time chose the goal pad before planning.
+  EXPECT_EQ(p.stats.pad_plans, 0);
+  {
+    // Without static legs the first goal pad is planned first, then the one free earlier.
+    PlannerOptions o = options();
+    o.static_legs = 0;
+    auto uncached = AirspacePlanner::create(a, ark40(), o);
+    ASSERT_TRUE(uncached.has_value());
+    const AirspacePlan u = plan_ok(*uncached, r, table);
+    EXPECT_EQ(u.from_pad, p.from_pad);
+    EXPECT_EQ(u.to_pad, p.to_pad);
+    EXPECT_EQ(u.arrival, p.arrival);
+    EXPECT_GE(u.stats.pad_plans, 1);
+    EXPECT_EQ(uncached->static_legs_cached(), 0u);
+  }
+  EXPECT_GE(planner->static_legs_cached(), 1u);
 
   // A first goal pad that is never free for the dwell: the others are tried.
   ASSERT_TRUE(table.reserve_pad({60, 30, 5}, milliseconds{10'000'000},

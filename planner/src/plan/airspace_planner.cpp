@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <list>
+#include <mutex>
 #include <sstream>
 
 #include "skylane/core/try.hpp"
@@ -164,6 +166,94 @@ double path_length_m(const traj::Trajectory4D& t) {
 
 }  // namespace
 
+/// The part of a plan that depends on the map, the class and the pads only (see
+/// PlannerOptions::static_legs). Built in place behind a shared_ptr and never moved: the grid
+/// points into the corridor, the guide into the grid.
+struct AirspacePlanner::StaticLeg {
+  search::Voxel start;
+  search::Voxel goal;
+  std::int64_t rise_cost = 0;  ///< ColumnRouteOptions of an energy route (0: time route)
+  std::int64_t fall_cost = 0;
+  std::vector<ColumnXY> blocks;  ///< the block route (BlockGraph::Route::blocks)
+  std::vector<ColumnXY> route;   ///< the column route over the static bands
+  Corridor corridor;             ///< PlannerOptions::corridor_half_width around `route`
+  std::optional<CorridorGrid> grid;
+  std::optional<CorridorHeuristic> heuristic;
+  /// The free-air flight taking off at t = 0 (empty: none in the first corridor).
+  std::vector<search::PathStep> free_air;
+
+  [[nodiscard]] bool same(search::Voxel s, search::Voxel g, std::int64_t rise,
+                          std::int64_t fall) const {
+    return start == s && goal == g && rise_cost == rise && fall_cost == fall;
+  }
+  [[nodiscard]] std::size_t bytes() const {
+    return sizeof(*this) + (blocks.capacity() + route.capacity()) * sizeof(ColumnXY) +
+           corridor.memory_bytes() + (grid ? grid->memory_bytes() : 0) +
+           (heuristic ? heuristic->memory_bytes() : 0) +
+           free_air.capacity() * sizeof(search::PathStep);
+  }
+};
+
+/// Least recently used static legs, shared by concurrent plans.
+class AirspacePlanner::StaticLegCache {
+ public:
+  explicit StaticLegCache(std::size_t capacity) : capacity_(capacity) {}
+
+  [[nodiscard]] std::shared_ptr<const StaticLeg> find(search::Voxel s, search::Voxel g,
+                                                      std::int64_t rise, std::int64_t fall) {
+    const std::lock_guard lock(mutex_);
+    for (auto it = legs_.begin(); it != legs_.end(); ++it) {
+      if ((*it)->same(s, g, rise, fall)) {
+        legs_.splice(legs_.begin(), legs_, it);
+        return legs_.front();
+      }
+    }
+    return nullptr;
+  }
+  void insert(std::shared_ptr<const StaticLeg> leg) {
+    const std::lock_guard lock(mutex_);
+    for (const auto& l : legs_) {
+      if (l->same(leg->start, leg->goal, leg->rise_cost, leg->fall_cost)) return;
+    }
+    legs_.push_front(std::move(leg));
+    while (legs_.size() > capacity_) legs_.pop_back();
+  }
+  [[nodiscard]] std::size_t size() const {
+    const std::lock_guard lock(mutex_);
+    return legs_.size();
+  }
+  void clear() {
+    const std::lock_guard lock(mutex_);
+    legs_.clear();
+  }
+  [[nodiscard]] std::size_t bytes() const {
+    const std::lock_guard lock(mutex_);
+    std::size_t b = 0;
+    for (const auto& l : legs_) b += l->bytes();
+    return b;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::size_t capacity_;
+  std::list<std::shared_ptr<const StaticLeg>> legs_;  ///< most recently used first
+};
+
+AirspacePlanner::AirspacePlanner() = default;
+AirspacePlanner::AirspacePlanner(AirspacePlanner&&) noexcept = default;
+AirspacePlanner& AirspacePlanner::operator=(AirspacePlanner&&) noexcept = default;
+AirspacePlanner::~AirspacePlanner() = default;
+
+std::size_t AirspacePlanner::static_legs_cached() const {
+  return legs_ != nullptr ? legs_->size() : 0;
+}
+std::size_t AirspacePlanner::static_leg_bytes() const {
+  return legs_ != nullptr ? legs_->bytes() : 0;
+}
+void AirspacePlanner::clear_static_legs() {
+  if (legs_ != nullptr) legs_->clear();
+}
+
 const char* no_route_reason_name(NoRouteReason reason) {
   switch (reason) {
     case NoRouteReason::kNone:
@@ -197,12 +287,12 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
       options.zone_horizon < Millis{0} || options.ground_delay_tolerance < Millis{0} ||
       options.max_pad_wait < Millis{0} ||
       options.ground_delay_tolerance > Millis{std::chrono::hours(24)} ||
-      options.improve_expansions > 1'000'000'000'000ULL) {
+      options.improve_expansions > 1'000'000'000'000ULL || options.static_legs > 1'000'000) {
     return fail("PLAN_OPTIONS_INVALID",
                 "corridor_half_width must be >= 1 and <= max_corridor_half_width, weights in "
                 "[1, 100], loiter_weight in [0, 1000], zone_horizon >= 0, "
                 "ground_delay_tolerance in [0, 24 h], max_pad_wait >= 0, "
-                "improve_expansions <= 1e12");
+                "improve_expansions <= 1e12, static_legs <= 1e6");
   }
   SKY_CHECK(search::sipp_detail::validate_model(airspace.info().geometry(), vehicle_class.motion));
   SKY_TRY(vehicle_view, airspace::VehicleView::create(airspace, vehicle_class.limits));
@@ -212,6 +302,7 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
   p.options_ = options;
   p.view_ = std::make_unique<airspace::VehicleView>(std::move(vehicle_view));
   p.blocks_ = BlockGraph::build(*p.view_);
+  if (options.static_legs > 0) p.legs_ = std::make_unique<StaticLegCache>(options.static_legs);
   return p;
 }
 
@@ -286,6 +377,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     to.sipp_ms += from.sipp_ms;
     to.smooth_ms += from.smooth_ms;
     to.attempts += from.attempts;
+    to.static_legs_reused += from.static_legs_reused;
+    to.static_legs_built += from.static_legs_built;
     to.pad_plans += from.pad_plans + 1;
   };
   // The pads share the caller's expansion budget.
@@ -300,7 +393,50 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     out.stats.plan_ms = ms_since(started);
     return std::move(out);
   };
-  auto first = plan_one(one, table, stop);
+  // Landing: first the pad free first for the dwell at the free-air arrival of the static leg
+  // to the first pad (with the cache; without it the first pad, and another one after it if it
+  // lands earlier).
+  const auto start_voxel = [&] { return pad_voxel(one.from); };
+  auto landings = [&](Millis flight, std::size_t skip) {
+    const auto sv = start_voxel();
+    const Millis ready =
+        sv ? pad_free_from(*sv, request.earliest_departure, hold) : request.earliest_departure;
+    std::vector<std::pair<Millis, std::size_t>> order;
+    for (std::size_t k = 0; k <= request.to_pads.size(); ++k) {
+      if (k == skip) continue;
+      const auto v = pad_voxel(k == 0 ? request.to : request.to_pads[k - 1]);
+      if (!v) continue;  // plan_one names what is wrong with it
+      order.emplace_back(ready + flight >= search::kTimeInf
+                             ? search::kTimeInf
+                             : pad_free_from(*v, ready + flight, request.goal_dwell),
+                         k);
+    }
+    std::stable_sort(order.begin(), order.end());
+    return order;
+  };
+  std::size_t to_pad = 0;
+  if (!request.to_pads.empty() && legs_ != nullptr) {
+    auto leg = plan_one(one, table, stop, /*static_only=*/true);
+    if (leg && leg->outcome == Outcome::kCancelled) return done(std::move(*leg));
+    if (leg) {
+      spent.expansions += leg->stats.expansions;
+      spent.generated += leg->stats.generated;
+      spent.route_expansions += leg->stats.route_expansions;
+      spent.heuristic_settled += leg->stats.heuristic_settled;
+      spent.free_air_expansions += leg->stats.free_air_expansions;
+      spent.route_ms += leg->stats.route_ms;
+      spent.heuristic_ms += leg->stats.heuristic_ms;
+      spent.sipp_ms += leg->stats.sipp_ms;
+      spent.static_legs_built += leg->stats.static_legs_built;
+    }
+    if (leg && leg->outcome == Outcome::kFound) {
+      const auto order =
+          landings(Millis{leg->stats.free_air_flight_ms}, std::numeric_limits<std::size_t>::max());
+      if (!order.empty() && order.front().first < search::kTimeInf) to_pad = order.front().second;
+      if (to_pad > 0) one.to = request.to_pads[to_pad - 1];
+    }
+  }
+  auto first = plan_one(one, table, budget());
   if (from_pad > 0 && (!first || (first->outcome == Outcome::kNoRoute &&
                                   first->reason != NoRouteReason::kGoalBlocked &&
                                   first->reason != NoRouteReason::kGoalInZone))) {
@@ -323,32 +459,24 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   add_stats(p.stats, spent);
   p.stats.pad_plans -= 1;  // add_stats counts the plan it adds
   p.from_pad = from_pad;
+  p.to_pad = to_pad;
   spent = p.stats;
   if (request.to_pads.empty()) return done(std::move(p));
   const bool found = p.outcome == Outcome::kFound;
   if (!found && p.reason != NoRouteReason::kGoalBlocked && p.reason != NoRouteReason::kGoalInZone) {
     return done(std::move(p));
   }
-  // Landing: the goal pads in order of their first free dwell at the free-air arrival.
+  // The other goal pads in order of their first free dwell at the free-air arrival.
   const Millis flight{found && p.stats.free_air_flight_ms > 0 ? p.stats.free_air_flight_ms
                       : found                                 ? (p.arrival - p.takeoff).count()
                                                               : 0};
-  const auto start_voxel = pad_voxel(one.from);
-  const Millis ready = start_voxel ? pad_free_from(*start_voxel, request.earliest_departure, hold)
-                                   : request.earliest_departure;
-  std::vector<std::pair<Millis, std::size_t>> order;
-  for (std::size_t k = 0; k < request.to_pads.size(); ++k) {
-    order.emplace_back(
-        pad_free_from(*pad_voxel(request.to_pads[k]), ready + flight, request.goal_dwell), k + 1);
-  }
-  std::stable_sort(order.begin(), order.end());
-  for (const auto& [land, k] : order) {
+  for (const auto& [land, k] : landings(flight, to_pad)) {
     if (found &&
         (land >= search::kTimeInf || land + options_.ground_delay_tolerance >= p.arrival)) {
       break;
     }
     PlanRequest other = one;
-    other.to = request.to_pads[k - 1];
+    other.to = k == 0 ? request.to : request.to_pads[k - 1];
     auto q = plan_one(other, table, budget());
     if (!q) {  // e.g. a pad in the start's column: never the answer
       if (found) break;
@@ -387,7 +515,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
 
 Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
                                                const search::ReservationTable& table,
-                                               const search::StopCondition& stop) const {
+                                               const search::StopCondition& stop,
+                                               bool static_only) const {
   const auto started = search::Clock::now();
   const airspace::Airspace& a = *airspace_;
   const airspace::AirspaceInfo& info = a.info();
@@ -541,8 +670,9 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   const TimedZoneOverlay overlay(a, blocked_kinds, horizon_from, horizon_to, options_.epoch_unix_s,
                                  request.restrictions);
   if (const std::string z =
-          overlay.blocking_throughout(pads[0].x, pads[0].y, pads[0].layer, earliest,
-                                      std::min(latest, search::kTimeInf - Millis{1}));
+          static_only ? std::string()
+                      : overlay.blocking_throughout(pads[0].x, pads[0].y, pads[0].layer, earliest,
+                                                    std::min(latest, search::kTimeInf - Millis{1}));
       !z.empty()) {
     return finish(Outcome::kNoRoute, NoRouteReason::kStartBlocked,
                   "start pad in column " + column_text(pads[0].x, pads[0].y) + " lies in " + z +
@@ -550,8 +680,10 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   }
   // Landing needs the goal pad free at some time before the deadline (if any).
   const Millis goal_until = request.arrival_deadline.value_or(search::kTimeInf - Millis{1});
-  if (const std::string z =
-          overlay.blocking_throughout(pads[1].x, pads[1].y, pads[1].layer, earliest, goal_until);
+  if (const std::string z = static_only
+                                ? std::string()
+                                : overlay.blocking_throughout(pads[1].x, pads[1].y, pads[1].layer,
+                                                              earliest, goal_until);
       !z.empty()) {
     return finish(Outcome::kNoRoute, NoRouteReason::kGoalBlocked,
                   "goal pad in column " + column_text(pads[1].x, pads[1].y) + " lies in " + z +
@@ -607,8 +739,16 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   };
   const bool adjacent =
       std::max(std::abs(start_xy.x - goal_xy.x), std::abs(start_xy.y - goal_xy.y)) <= 2;
+  std::shared_ptr<const StaticLeg> leg =
+      legs_ != nullptr ? legs_->find(out.start_pad, out.goal_pad, route_options.rise_cost,
+                                     route_options.fall_cost)
+                       : nullptr;
   BlockGraph::Route coarse;
-  if (!adjacent) {
+  if (leg != nullptr) {
+    ++out.stats.static_legs_reused;
+    coarse.outcome = Outcome::kFound;
+    coarse.blocks = leg->blocks;
+  } else if (!adjacent) {
     coarse =
         blocks_.find_route(pad_nodes(start_xy), pad_nodes(goal_xy), options_.route_weight, stop);
     out.stats.route_expansions += coarse.stats.expansions;
@@ -627,8 +767,12 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   // route's components guarantee a column route inside the first; the others are safety nets).
   const std::vector<std::vector<ColumnXY>> coarse_routes{coarse.blocks};
   ColumnRouteResult route;
+  if (leg != nullptr) {
+    route.outcome = Outcome::kFound;
+    route.route = leg->route;
+  }
   for (const std::int32_t near : {1, 4, -1}) {
-    if ((adjacent || energy_route) && near >= 0) continue;
+    if (leg != nullptr || ((adjacent || energy_route) && near >= 0)) continue;
     if (near < 0) {
       route = find_column_route(static_bands, start_xy, goal_xy, route_options, stop);
     } else {
@@ -650,7 +794,7 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   routes.push_back(std::move(route.route));
   // A route through timed zones may have to wait: offer SIPP a detour around them as well (near
   // the block route), so it can choose between waiting and flying around.
-  if (!overlay.empty() && !adjacent &&
+  if (!static_only && !overlay.empty() && !adjacent &&
       std::any_of(routes[0].begin(), routes[0].end(),
                   [&](const ColumnXY& c) { return overlay.column_has_zones(c.x, c.y); })) {
     const QueryBands cut_bands(a, *view_, pads[0].col, start_band.band, pads[1].col, goal_band.band,
@@ -691,16 +835,6 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   }
   out.stats.route_ms = ms_since(route_started);
 
-  // ---- Fine: SIPP inside a corridor, widened when it finds nothing.
-  const ZonedReservations intervals(table, overlay, a);
-  search::SippRequest sreq;
-  sreq.start = out.start_pad;
-  sreq.goal = out.goal_pad;
-  sreq.earliest_departure = earliest;
-  sreq.latest_departure = latest;
-  sreq.arrival_deadline = request.arrival_deadline;
-  sreq.goal_dwell = request.goal_dwell;
-  sreq.trajectory_id = request.trajectory_id;
   // The weighted guide is not consistent. The first search of each corridor does not reopen
   // closed states (reopening under weight 3 can re-expand the same region many times over when
   // traffic forces a wait); it is not a proof of infeasibility, so a no-route answer is
@@ -712,6 +846,82 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     return stop.max_expansions > out.stats.expansions ? stop.max_expansions - out.stats.expansions
                                                       : 0;
   };
+  // Corridor, bands and guide of width w around `routes`, into `c`, `grid` and `guide`.
+  auto build_corridor = [&](std::int32_t w, Corridor& c, std::optional<CorridorGrid>& grid,
+                            std::optional<CorridorHeuristic>& guide) {
+    const auto h_started = search::Clock::now();
+    c = Corridor::around(routes, w, a.nx(), a.ny());
+    std::vector<LayerBand> bands(c.size());
+    c.for_each([&](std::int32_t x, std::int32_t y, std::int32_t i) {
+      bands[static_cast<std::size_t>(i)] = static_bands.band(x, y);
+    });
+    grid.emplace(c, std::move(bands), a.nx(), a.ny(), info.nz);
+    guide.emplace(*grid, out.start_pad, out.goal_pad, durations, moves);
+    out.stats.heuristic_settled += guide->settled();
+    out.stats.heuristic_ms += ms_since(h_started);
+  };
+
+  // ---- The static leg (PlannerOptions::static_legs): the first corridor around the column
+  // route with its guide, and the free-air flight taking off at t = 0; from the cache, or built
+  // here and offered to it. A detour route (timed zones) makes the first corridor the query's own.
+  if (leg == nullptr && routes.size() == 1) {
+    auto built = std::make_shared<StaticLeg>();
+    ++out.stats.static_legs_built;
+    built->start = out.start_pad;
+    built->goal = out.goal_pad;
+    built->rise_cost = route_options.rise_cost;
+    built->fall_cost = route_options.fall_cost;
+    built->blocks = coarse.blocks;
+    built->route = routes[0];
+    build_corridor(options_.corridor_half_width, built->corridor, built->grid, built->heuristic);
+    const search::EmptySchedule empty(a.nx(), a.ny(), info.nz);
+    const search::Sipp<CorridorGrid, search::EmptySchedule> free_air(*built->grid, empty, geometry,
+                                                                     class_.motion);
+    search::SippRequest free_request;
+    free_request.start = out.start_pad;
+    free_request.goal = out.goal_pad;
+    free_request.earliest_departure = Millis{0};
+    free_request.latest_departure = search::kTimeInf;
+    free_request.goal_dwell = request.goal_dwell;
+    search::SippOptions free_options = sipp_options;
+    free_options.expected_states = 16 * built->heuristic->route().size();
+    search::StopCondition free_stop = stop;
+    free_stop.max_expansions = remaining();
+    const auto s_started = search::Clock::now();
+    const auto free_plan = free_air.plan(free_request, *built->heuristic, free_options, free_stop);
+    out.stats.sipp_ms += ms_since(s_started);
+    if (!free_plan) return tl::unexpected(free_plan.error());
+    out.stats.free_air_expansions += free_plan->stats.expansions;
+    out.stats.expansions += free_plan->stats.expansions;
+    out.stats.generated += free_plan->stats.generated;
+    if (free_plan->outcome == Outcome::kCancelled) {
+      return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
+    }
+    if (free_plan->outcome == Outcome::kFound) built->free_air = free_plan->path;
+    // A leg whose free-air search ran out of budget is this query's only.
+    if (legs_ != nullptr && free_plan->outcome != Outcome::kBudgetExhausted) legs_->insert(built);
+    leg = std::move(built);
+  }
+  if (static_only) {
+    if (leg == nullptr || leg->free_air.empty()) {
+      return finish(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable,
+                    "no free-air flight in the first corridor");
+    }
+    out.stats.free_air_flight_ms =
+        (leg->free_air.back().arrival - leg->free_air.front().departure).count();
+    return finish(Outcome::kFound, NoRouteReason::kNone, {});
+  }
+
+  // ---- Fine: SIPP inside a corridor, widened when it finds nothing.
+  const ZonedReservations intervals(table, overlay, a);
+  search::SippRequest sreq;
+  sreq.start = out.start_pad;
+  sreq.goal = out.goal_pad;
+  sreq.earliest_departure = earliest;
+  sreq.latest_departure = latest;
+  sreq.arrival_deadline = request.arrival_deadline;
+  sreq.goal_dwell = request.goal_dwell;
+  sreq.trajectory_id = request.trajectory_id;
   // ---- Found: trajectory output.
   auto emit = [&](const CorridorGrid& grid, const ZonedReservations& intervals,
                   std::vector<search::PathStep>&& path) {
@@ -756,16 +966,15 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   for (std::int32_t w = options_.corridor_half_width;;
        w = std::min(w * 4, options_.max_corridor_half_width)) {
     ++out.stats.attempts;
-    const auto h_started = search::Clock::now();
-    const Corridor corridor = Corridor::around(routes, w, a.nx(), a.ny());
-    std::vector<LayerBand> bands(corridor.size());
-    corridor.for_each([&](std::int32_t x, std::int32_t y, std::int32_t i) {
-      bands[static_cast<std::size_t>(i)] = static_bands.band(x, y);
-    });
-    const CorridorGrid grid(corridor, std::move(bands), a.nx(), a.ny(), info.nz);
-    const CorridorHeuristic heuristic(grid, out.start_pad, out.goal_pad, durations, moves);
-    out.stats.heuristic_settled += heuristic.settled();
-    out.stats.heuristic_ms += ms_since(h_started);
+    // The first corridor is the static leg's when the query has no detour route of its own.
+    const bool from_leg = out.stats.attempts == 1 && leg != nullptr && routes.size() == 1;
+    Corridor own_corridor;
+    std::optional<CorridorGrid> own_grid;
+    std::optional<CorridorHeuristic> own_guide;
+    if (!from_leg) build_corridor(w, own_corridor, own_grid, own_guide);
+    const Corridor& corridor = from_leg ? leg->corridor : own_corridor;
+    const CorridorGrid& grid = from_leg ? *leg->grid : *own_grid;
+    const CorridorHeuristic& heuristic = from_leg ? *leg->heuristic : *own_guide;
     out.stats.corridor_columns = corridor.size();
     out.stats.corridor_half_width = w;
 
@@ -780,32 +989,45 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     // Ground delay first (PlannerOptions::ground_delay_first), in the first corridor only.
     std::optional<std::vector<search::PathStep>> delayed;
     if (options_.ground_delay_first && out.stats.attempts == 1) {
-      const search::EmptySchedule empty(a.nx(), a.ny(), info.nz);
-      const search::Sipp<CorridorGrid, search::EmptySchedule> free_air(grid, empty, geometry,
-                                                                       class_.motion);
-      search::SippRequest free_request = sreq;
-      free_request.latest_departure = search::kTimeInf;
-      free_request.arrival_deadline.reset();
-      const auto free_plan = free_air.plan(free_request, heuristic, sipp_options, attempt_stop);
-      out.stats.sipp_ms += ms_since(s_started);
-      if (!free_plan) return tl::unexpected(free_plan.error());
-      out.stats.free_air_expansions = free_plan->stats.expansions;
-      if (free_plan->outcome == Outcome::kFound) {
+      // The free-air flight: the static leg's, taking off at the earliest departure, or (with a
+      // detour route) planned in this corridor.
+      std::vector<search::PathStep> free_path;
+      if (from_leg) {
+        free_path = leg->free_air;
+        for (search::PathStep& step : free_path) {
+          step.arrival += earliest;
+          step.departure += earliest;
+        }
+        if (!free_path.empty()) {  // the leg's dwell is the request that built it
+          free_path.back().departure = free_path.back().arrival + request.goal_dwell;
+        }
+      } else {
+        const search::EmptySchedule empty(a.nx(), a.ny(), info.nz);
+        const search::Sipp<CorridorGrid, search::EmptySchedule> free_air(grid, empty, geometry,
+                                                                         class_.motion);
+        search::SippRequest free_request = sreq;
+        free_request.latest_departure = search::kTimeInf;
+        free_request.arrival_deadline.reset();
+        const auto free_plan = free_air.plan(free_request, heuristic, sipp_options, attempt_stop);
+        out.stats.sipp_ms += ms_since(s_started);
+        if (!free_plan) return tl::unexpected(free_plan.error());
+        out.stats.free_air_expansions += free_plan->stats.expansions;
+        out.stats.expansions += free_plan->stats.expansions;
+        out.stats.generated += free_plan->stats.generated;
+        if (free_plan->outcome == Outcome::kCancelled) {
+          return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
+        }
+        if (free_plan->outcome == Outcome::kFound) free_path = free_plan->path;
+      }
+      if (!free_path.empty()) {
         out.stats.free_air_flight_ms =
-            (free_plan->path.back().arrival - free_plan->path.front().departure).count();
-      }
-      out.stats.expansions += free_plan->stats.expansions;
-      out.stats.generated += free_plan->stats.generated;
-      if (free_plan->outcome == Outcome::kCancelled) {
-        return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
-      }
-      if (free_plan->outcome == Outcome::kFound) {
-        delayed = sipp.delayed(free_plan->path, sreq);
+            (free_path.back().arrival - free_path.front().departure).count();
+        delayed = sipp.delayed(free_path, sreq);
       }
       if (delayed) {
         const std::int64_t shift =
-            delayed->front().departure.count() - free_plan->path.front().departure.count();
-        const Millis reference = reference_arrival(free_plan->path, sreq, intervals);
+            delayed->front().departure.count() - free_path.front().departure.count();
+        const Millis reference = reference_arrival(free_path, sreq, intervals);
         if (delayed->back().arrival <= reference + options_.ground_delay_tolerance) {
           out.stats.ground_delay = true;
           out.stats.ground_delay_ms = shift;

@@ -62,12 +62,14 @@ struct PlanRequest {
   std::optional<double> energy_payload_kg;
   /// Other pads of the same two sites (optional; airspace::pad_positions). The flight takes off
   /// from whichever of `from` and from_pads is free first for a take-off (ties: the earlier in
-  /// that order), and lands on `to` unless one of to_pads would let it land more than
-  /// PlannerOptions::ground_delay_tolerance earlier (judged from the goal pads' reservations
-  /// at the free-air arrival); then it is planned to that pad too and the earlier landing kept.
-  /// When `to` is blocked for good (GOAL_BLOCKED, GOAL_IN_ZONE) the other pads are tried in
-  /// turn. Each pad must be a valid point as `from` and `to` are; a pad with no room to climb
-  /// or in a zone is simply never the answer. AirspacePlan::from_pad / to_pad tell which.
+  /// that order). It is planned to the goal pad free first for the dwell at the free-air
+  /// arrival (the static leg's flight time to `to`, PlannerOptions::static_legs; ties: `to`
+  /// first; without the cache, `to`). If another goal pad would let it land more than
+  /// PlannerOptions::ground_delay_tolerance earlier than that plan does, it is planned to that
+  /// pad too and the earlier landing kept. A goal pad blocked for good (GOAL_BLOCKED,
+  /// GOAL_IN_ZONE) makes it try the others in turn. Each pad must be a valid point as `from` and
+  /// `to` are; a pad with no room to climb or in a zone is simply never the answer.
+  /// AirspacePlan::from_pad / to_pad tell which.
   std::vector<PadPoint> from_pads;
   std::vector<PadPoint> to_pads;
 };
@@ -143,6 +145,13 @@ struct PlannerOptions {
   traj::Millis zone_horizon{std::chrono::hours(24)};
   /// Line-of-sight smoothing of the grid path (checked against reservations and zones).
   bool smooth = true;
+  /// Static legs kept per pad pair (and energy costs): the column route, the first corridor
+  /// with its guide, and the flight in free air. They depend on the map and the class only
+  /// (restrictions and timed zones add a detour route, planned per query), so a repeated pair
+  /// skips the route, guide and free-air searches; the answer is the same with or without
+  /// them. About 1-2 MB per 73 km leg at 20 m cells; least recently used dropped first.
+  /// 0: no cache.
+  std::size_t static_legs = 64;
 };
 
 struct PlanStats {
@@ -162,6 +171,8 @@ struct PlanStats {
   std::uint64_t free_air_expansions = 0;  ///< SIPP over an empty schedule (ground delay first)
   std::int64_t free_air_flight_ms = 0;    ///< its take-off to touch-down (0: not planned)
   std::int32_t pad_plans = 0;             ///< plans to other goal pads (PlanRequest::to_pads)
+  std::int32_t static_legs_reused = 0;    ///< plans that took their static leg from the cache
+  std::int32_t static_legs_built = 0;     ///< static legs planned by this call
   double route_ms = 0.0;
   double heuristic_ms = 0.0;
   double sipp_ms = 0.0;
@@ -193,11 +204,16 @@ struct AirspacePlan {
 };
 
 /// Plans flights of one vehicle class over one airspace. Holds the class's VehicleView (2 bytes
-/// per column) and BlockGraph (1/32 byte per column), built once. plan() is const and keeps no
-/// per-query state in the object: plans may run concurrently on one planner if nobody writes the
+/// per column) and BlockGraph (1/32 byte per column), built once, and a cache of static legs
+/// (PlannerOptions::static_legs; behind a mutex). plan() is const and its answer depends on the
+/// request and the table only: plans may run concurrently on one planner if nobody writes the
 /// table meanwhile. The airspace must outlive the planner.
 class AirspacePlanner {
  public:
+  AirspacePlanner(AirspacePlanner&&) noexcept;
+  AirspacePlanner& operator=(AirspacePlanner&&) noexcept;
+  ~AirspacePlanner();
+
   /// Errors: INVALID_ARGUMENT (from VehicleView), SIPP_MOTION_MODEL_INVALID, CELL_SIZE_INVALID,
   /// PLAN_OPTIONS_INVALID.
   [[nodiscard]] static Result<AirspacePlanner> create(const airspace::Airspace& airspace,
@@ -220,19 +236,30 @@ class AirspacePlanner {
   [[nodiscard]] const vehicle::VehicleClass& vehicle_class() const { return class_; }
   [[nodiscard]] const airspace::VehicleView& view() const { return *view_; }
   [[nodiscard]] const PlannerOptions& options() const { return options_; }
+  /// Static legs held in the cache now (PlannerOptions::static_legs) and their bytes.
+  [[nodiscard]] std::size_t static_legs_cached() const;
+  [[nodiscard]] std::size_t static_leg_bytes() const;
+  /// Empties the cache (e.g. to measure cold queries).
+  void clear_static_legs();
 
  private:
-  AirspacePlanner() = default;
-  /// plan() for `request`'s from / to only (its from_pads / to_pads are ignored).
+  struct StaticLeg;
+  class StaticLegCache;
+  AirspacePlanner();
+  /// plan() for `request`'s from / to only (its from_pads / to_pads are ignored). With
+  /// `static_only` it stops once it has the static leg (no table, no timed zones): outcome
+  /// kFound and stats.free_air_flight_ms, or why the pads have no leg.
   [[nodiscard]] Result<AirspacePlan> plan_one(const PlanRequest& request,
                                               const search::ReservationTable& table,
-                                              const search::StopCondition& stop) const;
+                                              const search::StopCondition& stop,
+                                              bool static_only = false) const;
 
   const airspace::Airspace* airspace_ = nullptr;
   vehicle::VehicleClass class_;
   PlannerOptions options_;
   std::unique_ptr<airspace::VehicleView> view_;
   BlockGraph blocks_;
+  std::unique_ptr<StaticLegCache> legs_;
 };
 
 }  // namespace skylane::plan

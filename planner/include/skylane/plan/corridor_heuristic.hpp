@@ -96,6 +96,12 @@ class CorridorHeuristic {
   }
   [[nodiscard]] std::int64_t entry_cost() const { return entry_cost_; }
   [[nodiscard]] std::uint64_t settled() const { return settled_; }
+  /// Heap bytes held.
+  [[nodiscard]] std::size_t memory_bytes() const {
+    return distance_.capacity() * sizeof(std::int64_t) + route_.capacity() * sizeof(ColumnXY) +
+           profile_.capacity() * sizeof(Profile) + cost_.capacity() * sizeof(std::int64_t) +
+           bucket_first_.capacity() * sizeof(std::int32_t);
+  }
 
  private:
   void build_guide(search::Voxel start, const search::sipp_detail::MoveTable& moves);
