@@ -263,6 +263,31 @@ TEST(AirspacePlanner, PlansAgainstReservationsAreSeparated) {
   EXPECT_TRUE(report->conflict_free()) << report->violations.size() << " conflicts";
 }
 
+TEST(AirspacePlanner, AGoalPadWhoseApproachIsBusyIsNotChosen) {
+  const auto a = flat_map();
+  auto planner = AirspacePlanner::create(a, ark40(), options());
+  ASSERT_TRUE(planner.has_value());
+  auto table = empty_table(a);
+  // The first goal pad itself is free, the airspace over it busy for about 3 h.
+  for (std::int32_t z = 6; z < 40; ++z) {
+    ASSERT_TRUE(table.reserve_pad({60, 30, z}, milliseconds{-1}, milliseconds{10'000'000}, 42));
+  }
+  PlanRequest r = request(a, 10, 10, 60, 30);
+  r.to_pads = {pad(a, 60, 36), pad(a, 60, 24)};
+  const AirspacePlan p = plan_ok(*planner, r, table);
+  EXPECT_GE(p.to_pad, 1u);
+  EXPECT_LT(p.arrival, milliseconds{1'000'000});
+  EXPECT_EQ(p.stats.pad_plans, 0) << "chosen before planning, from the leg's approach";
+  // Judged by the pad alone, the first pad is planned first, then another.
+  PlannerOptions o = options();
+  o.static_legs = 0;
+  auto uncached = AirspacePlanner::create(a, ark40(), o);
+  ASSERT_TRUE(uncached.has_value());
+  const AirspacePlan u = plan_ok(*uncached, r, table);
+  EXPECT_GE(u.to_pad, 1u);
+  EXPECT_GE(u.stats.pad_plans, 1);
+}
+
 TEST(AirspacePlanner, StaticLegsChangeNoAnswerAndDropTheLeastRecentlyUsed) {
   const auto a = flat_map();
   PlannerOptions none = options();

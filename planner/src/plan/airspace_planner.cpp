@@ -69,6 +69,13 @@ Millis reference_arrival(const std::vector<search::PathStep>& path,
   return search::kTimeInf;
 }
 
+/// The last kApproach of a free-air flight before touch-down: the airspace a landing needs
+/// besides the pad (other pads' climb-outs and approaches cross it). Measured on the default
+/// map (bench/plan_bench.cpp, 60 corridor queries against 1,000 flights): with 90 s, 4 queries
+/// still chose a pad whose approach was busy and planned a second one (up to 260 ms); with
+/// 300 s, 1 did.
+constexpr Millis kApproach{300'000};
+
 /// The layer whose centre is the first at or above a pad at `alt` m AMSL, or nullopt outside
 /// the map's layers.
 std::optional<std::int32_t> pad_layer(const airspace::AirspaceInfo& info, double alt) {
@@ -397,11 +404,44 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   // to the first pad (with the cache; without it the first pad, and another one after it if it
   // lands earlier).
   const auto start_voxel = [&] { return pad_voxel(one.from); };
+  // The static leg to the first goal pad (with the cache): its free-air approach, moved onto
+  // another pad, tells when that pad's airspace lets a landing in as well.
+  std::shared_ptr<const StaticLeg> leg0;
+  // When the approach of `leg0` moved onto goal pad `v` and landing at t or later is clear of
+  // the reservations (the occupancy rule of Sipp::delayed, the approach taking off in the air),
+  // or kTimeInf.
+  auto approach_clear_from = [&](Voxel v, Millis t) {
+    const std::vector<search::PathStep>& path = leg0->free_air;
+    const Voxel g0 = path.back().voxel;
+    const Millis shift = t - path.back().arrival;
+    std::vector<search::PathStep> tail;
+    for (const search::PathStep& step : path) {
+      if (step.arrival + kApproach < path.back().arrival) continue;
+      const Voxel moved{step.voxel.x + v.x - g0.x, step.voxel.y + v.y - g0.y,
+                        step.voxel.z + v.z - g0.z};
+      if (!table.contains(moved)) return search::kTimeInf;
+      tail.push_back({moved, step.arrival + shift, step.departure + shift});
+    }
+    if (tail.size() < 2) return t;
+    search::SippRequest r;
+    r.start = tail.front().voxel;
+    r.goal = tail.back().voxel;
+    r.earliest_departure = tail.front().departure;
+    r.goal_dwell = request.goal_dwell;
+    const search::Sipp<CorridorGrid, search::ReservationTable> sipp(
+        *leg0->grid, table, a.info().geometry(), class_.motion);
+    const auto landed = sipp.delayed(tail, r);
+    return landed ? landed->back().arrival : search::kTimeInf;
+  };
+  // Goal pads (but `skip`) by when they could take the flight: the pad free for the dwell at
+  // the free-air arrival, then (with leg0) its approach clear, earliest first; a pad whose
+  // pad-free time is no better than the best landing so far keeps that time as its bound.
   auto landings = [&](Millis flight, std::size_t skip) {
     const auto sv = start_voxel();
     const Millis ready =
         sv ? pad_free_from(*sv, request.earliest_departure, hold) : request.earliest_departure;
     std::vector<std::pair<Millis, std::size_t>> order;
+    std::vector<Voxel> voxels;
     for (std::size_t k = 0; k <= request.to_pads.size(); ++k) {
       if (k == skip) continue;
       const auto v = pad_voxel(k == 0 ? request.to : request.to_pads[k - 1]);
@@ -410,13 +450,26 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
                              ? search::kTimeInf
                              : pad_free_from(*v, ready + flight, request.goal_dwell),
                          k);
+      voxels.push_back(*v);
+    }
+    if (leg0 != nullptr && !leg0->free_air.empty()) {
+      std::vector<std::size_t> by_pad(order.size());
+      for (std::size_t i = 0; i < order.size(); ++i) by_pad[i] = i;
+      std::stable_sort(by_pad.begin(), by_pad.end(),
+                       [&](std::size_t i, std::size_t j) { return order[i] < order[j]; });
+      Millis best = search::kTimeInf;
+      for (const std::size_t i : by_pad) {
+        if (order[i].first >= best || order[i].first >= search::kTimeInf) break;
+        order[i].first = approach_clear_from(voxels[i], order[i].first);
+        best = std::min(best, order[i].first);
+      }
     }
     std::stable_sort(order.begin(), order.end());
     return order;
   };
   std::size_t to_pad = 0;
   if (!request.to_pads.empty() && legs_ != nullptr) {
-    auto leg = plan_one(one, table, stop, /*static_only=*/true);
+    auto leg = plan_one(one, table, stop, /*static_only=*/true, &leg0);
     if (leg && leg->outcome == Outcome::kCancelled) return done(std::move(*leg));
     if (leg) {
       spent.expansions += leg->stats.expansions;
@@ -515,8 +568,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
 
 Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
                                                const search::ReservationTable& table,
-                                               const search::StopCondition& stop,
-                                               bool static_only) const {
+                                               const search::StopCondition& stop, bool static_only,
+                                               std::shared_ptr<const StaticLeg>* leg_out) const {
   const auto started = search::Clock::now();
   const airspace::Airspace& a = *airspace_;
   const airspace::AirspaceInfo& info = a.info();
@@ -903,6 +956,7 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     leg = std::move(built);
   }
   if (static_only) {
+    if (leg_out != nullptr) *leg_out = leg;
     if (leg == nullptr || leg->free_air.empty()) {
       return finish(Outcome::kNoRoute, NoRouteReason::kGoalUnreachable,
                     "no free-air flight in the first corridor");

@@ -248,11 +248,11 @@ class AirspacePlanner {
   AirspacePlanner();
   /// plan() for `request`'s from / to only (its from_pads / to_pads are ignored). With
   /// `static_only` it stops once it has the static leg (no table, no timed zones): outcome
-  /// kFound and stats.free_air_flight_ms, or why the pads have no leg.
-  [[nodiscard]] Result<AirspacePlan> plan_one(const PlanRequest& request,
-                                              const search::ReservationTable& table,
-                                              const search::StopCondition& stop,
-                                              bool static_only = false) const;
+  /// kFound and stats.free_air_flight_ms, or why the pads have no leg; the leg in *leg_out.
+  [[nodiscard]] Result<AirspacePlan> plan_one(
+      const PlanRequest& request, const search::ReservationTable& table,
+      const search::StopCondition& stop, bool static_only = false,
+      std::shared_ptr<const StaticLeg>* leg_out = nullptr) const;
 
   const airspace::Airspace* airspace_ = nullptr;
   vehicle::VehicleClass class_;
