@@ -17,15 +17,17 @@
 // (one line per corridor query on stderr), --skylane_single_pad (the corridor queries use the
 // vertiport point only, not the hubs' other pads), --skylane_ground_delay_tolerance_s=S
 // (PlannerOptions::ground_delay_tolerance for the traffic and the queries; negative turns
-// ground_delay_first off), --skylane_static_legs=N (PlannerOptions::static_legs; 0: no cache).
+// ground_delay_first off), --skylane_static_legs=N (PlannerOptions::static_legs; 0: no cache),
+// --skylane_air_time_bucket_ms=N (PlannerOptions::air_time_bucket, traffic and queries).
 // Each run of corridor queries starts with an empty static-leg cache: `legs_built` queries paid
 // for their pad pair's leg (slowest of them: `built_max_ms`), the others reused one; `legs_MB`
 // is the cache at the end. Each corridor query has a budget of 2,000,000 SIPP
 // expansions (counter `exhausted`); `ground_delay` counts the answers that are the free-air flight
 // delayed on the ground (PlannerOptions::ground_delay_first), and every answer is checked against
 // all accepted flights by the independent conflict checker (`query_conflicts`, outside the
-// timing; any conflict fails the run). Timings never gate
-// CI.
+// timing; any conflict fails the run); `late_s_*`: how much later than earliest departure plus
+// the free-air flight time the answers land (the cost of the traffic to the query). Timings never
+// gate CI.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -58,7 +60,8 @@ std::string g_map = std::string(SKYLANE_BINARY_DIR) + "/shenzhen-boluo.skya";
 std::string g_traffic_dir;
 bool g_verbose = false;
 bool g_single_pad = false;
-std::optional<std::size_t> g_static_legs;  // --skylane_static_legs (default: the planner's)
+std::optional<std::int64_t> g_air_bucket_ms;  // --skylane_air_time_bucket_ms
+std::optional<std::size_t> g_static_legs;     // --skylane_static_legs (default: the planner's)
 std::optional<double> g_tolerance_s;  // --skylane_ground_delay_tolerance_s (default: the planner's)
 
 double rss_mb() {
@@ -107,6 +110,7 @@ World& world() {
       out.max_env.time_buffer = std::max(out.max_env.time_buffer, vc.separation.time_buffer);
       PlannerOptions options;
       if (g_static_legs) options.static_legs = *g_static_legs;
+      if (g_air_bucket_ms) options.air_time_bucket = milliseconds{*g_air_bucket_ms};
       if (g_tolerance_s) {
         options.ground_delay_first = *g_tolerance_s >= 0.0;
         options.ground_delay_tolerance =
@@ -411,6 +415,7 @@ void BM_PlanCorridor(benchmark::State& state) {
   std::vector<double> route_ms;
   std::vector<double> smooth_ms;
   std::vector<double> built_ms;  // queries that planned their static leg (cold)
+  std::vector<double> late_s;    // landing after earliest departure + free-air flight
   std::size_t found = 0;
   std::size_t exhausted = 0;
   std::size_t ground_delay = 0;
@@ -421,6 +426,7 @@ void BM_PlanCorridor(benchmark::State& state) {
   for (auto _ : state) {
     ms.clear();
     built_ms.clear();
+    late_s.clear();
     // Every run starts with no static legs of the query's class (the traffic's planning may
     // have left some): the first query of each pad pair pays for its leg (built_*).
     planner.clear_static_legs();
@@ -499,6 +505,11 @@ void BM_PlanCorridor(benchmark::State& state) {
         per_cell.push_back(static_cast<double>(p->stats.expansions) /
                            static_cast<double>(std::max<std::size_t>(p->stats.path_cells, 1)));
         flight_s.push_back(static_cast<double>((p->arrival - p->departure).count()) / 1000.0);
+        if (p->stats.free_air_flight_ms > 0) {
+          late_s.push_back(static_cast<double>((p->arrival - r.earliest_departure).count() -
+                                               p->stats.free_air_flight_ms) /
+                           1000.0);
+        }
       }
       benchmark::DoNotOptimize(p->trajectory.points.data());
     }
@@ -530,6 +541,12 @@ void BM_PlanCorridor(benchmark::State& state) {
   state.counters["exp_per_cell_p50"] = percentile(per_cell, 0.50);
   state.counters["exp_per_cell_p99"] = percentile(per_cell, 0.99);
   state.counters["flight_s_p50"] = percentile(flight_s, 0.50);
+  state.counters["late_s_p50"] = percentile(late_s, 0.50);
+  state.counters["late_s_p99"] = percentile(late_s, 0.99);
+  double late_sum = 0.0;
+  for (const double l : late_s) late_sum += l;
+  state.counters["late_s_mean"] =
+      late_s.empty() ? 0.0 : late_sum / static_cast<double>(late_s.size());
   state.counters["table_MB"] = static_cast<double>(t.table->approx_memory_bytes()) / 1e6;
   state.counters["table_B_per_flight"] =
       t.flights.empty() ? 0.0 : static_cast<double>(t.table->approx_memory_bytes()) / accepted;
@@ -664,6 +681,8 @@ int main(int argc, char** argv) {
       skylane::plan::g_verbose = true;
     } else if (const char* v = flag("--skylane_ground_delay_tolerance_s=")) {
       skylane::plan::g_tolerance_s = std::strtod(v, nullptr);
+    } else if (const char* v = flag("--skylane_air_time_bucket_ms=")) {
+      skylane::plan::g_air_bucket_ms = std::strtoll(v, nullptr, 10);
     } else if (const char* v = flag("--skylane_static_legs=")) {
       skylane::plan::g_static_legs = std::strtoull(v, nullptr, 10);
     } else if (std::strcmp(argv[i], "--skylane_single_pad") == 0) {

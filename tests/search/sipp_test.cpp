@@ -733,6 +733,55 @@ TEST(Sipp, GuidedWeightedSearchesStayValidAndReopeningKeepsThemComplete) {
   }
 }
 
+TEST(Sipp, NoHoverAgentsWithWideTimeBucketsStayWellFormedAndSeparated) {
+  std::mt19937 rng(7702);
+  const AsciiGrid g = random_walled_grid(rng, 4, 0.08);
+  ReservationTable table = ReservationTable::for_grid(g);
+  const SeparationEnvelope env{12.0, 6.0, milliseconds{300}};
+  std::vector<Trajectory4D> accepted;
+  int found = 0;
+  std::uint64_t generated[2] = {0, 0};
+  for (int agent = 0; agent < 40; ++agent) {
+    SippRequest r = random_request(rng, agent, 30000);
+    const MotionModel m = motion(false);
+    const Sipp<AsciiGrid> sipp(g, table, kGeo, m);
+    const ChebyshevGuide guide{r.goal};
+    StopCondition stop;
+    stop.max_expansions = 200000;
+    SippOptions wide{1.0, false, 0, false, 0.0};
+    wide.air_time_bucket = milliseconds{4000};
+    const auto fine = sipp.plan(r, guide, SippOptions{}, stop);
+    const auto p = sipp.plan(r, guide, wide, stop);
+    ASSERT_TRUE(p) << p.error().to_string();
+    ASSERT_TRUE(fine) << fine.error().to_string();
+    generated[0] += fine->stats.generated;
+    generated[1] += p->stats.generated;
+    if (p->outcome != Outcome::kFound) continue;
+    ++found;
+    expect_well_formed(*p, g, table, r, m);
+    ASSERT_TRUE(table.reserve(p->trajectory, env, env, kGeo));
+    accepted.push_back(p->trajectory);
+  }
+  EXPECT_GE(found, 30);
+  EXPECT_LT(generated[1], generated[0]) << "wider buckets merge states";
+  const double buf = static_cast<double>(env.time_buffer.count());
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    for (std::size_t j = i + 1; j < accepted.size(); ++j) {
+      ASSERT_EQ(scenario::first_conflict(accepted[j], accepted[i], env.horizontal_m, env.vertical_m,
+                                         2.0, {-buf, 0.0, buf}),
+                "");
+    }
+  }
+  // Out of range.
+  SippOptions bad;
+  bad.air_time_bucket = milliseconds{-1};
+  const SippRequest r = random_request(rng, 99, 1000);
+  const Sipp<AsciiGrid> sipp(g, table, kGeo, motion(false));
+  EXPECT_EQ(sipp.plan(r, ChebyshevGuide{r.goal}, bad).error().reason, "SIPP_OPTIONS_INVALID");
+  bad.air_time_bucket = std::chrono::hours(2);
+  EXPECT_EQ(sipp.plan(r, ChebyshevGuide{r.goal}, bad).error().reason, "SIPP_OPTIONS_INVALID");
+}
+
 TEST(Sipp, GoalScheduleOrderingWaitsForTheGoalAndRejectsBadWeights) {
   const AsciiGrid g(corridor_map());
   ReservationTable table = ReservationTable::for_grid(g);

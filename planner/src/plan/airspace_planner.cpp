@@ -292,13 +292,15 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
       !(options.route_weight >= 1.0 && options.route_weight <= 100.0) ||
       !(options.loiter_weight >= 0.0 && options.loiter_weight <= 1000.0) ||
       options.zone_horizon < Millis{0} || options.ground_delay_tolerance < Millis{0} ||
-      options.max_pad_wait < Millis{0} ||
+      options.max_pad_wait < Millis{0} || options.air_time_bucket < Millis{0} ||
+      options.air_time_bucket > Millis{std::chrono::hours(1)} ||
       options.ground_delay_tolerance > Millis{std::chrono::hours(24)} ||
       options.improve_expansions > 1'000'000'000'000ULL || options.static_legs > 1'000'000) {
     return fail("PLAN_OPTIONS_INVALID",
                 "corridor_half_width must be >= 1 and <= max_corridor_half_width, weights in "
                 "[1, 100], loiter_weight in [0, 1000], zone_horizon >= 0, "
-                "ground_delay_tolerance in [0, 24 h], max_pad_wait >= 0, "
+                "ground_delay_tolerance in [0, 24 h], max_pad_wait >= 0, air_time_bucket in "
+                "[0, 1 h], "
                 "improve_expansions <= 1e12, static_legs <= 1e6");
   }
   SKY_CHECK(search::sipp_detail::validate_model(airspace.info().geometry(), vehicle_class.motion));
@@ -894,6 +896,7 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   // re-checked by a search that reopens, which is complete.
   search::SippOptions sipp_options{options_.heuristic_weight, false, 0, true,
                                    options_.loiter_weight};
+  sipp_options.air_time_bucket = options_.air_time_bucket;
   // The caller's expansion budget left after every search so far.
   auto remaining = [&]() -> std::uint64_t {
     return stop.max_expansions > out.stats.expansions ? stop.max_expansions - out.stats.expansions

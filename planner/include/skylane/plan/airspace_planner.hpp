@@ -116,6 +116,12 @@ struct PlannerOptions {
   /// states, 14 of 30 queries exhausted 2 million expansions; with the delay charge, 1 s state
   /// buckets and a landing hover (MotionModel::hovers_to_land), 7 of 30 still do.
   double loiter_weight = 8.0;
+  /// Classes that cannot hover: SippOptions::air_time_bucket. Measured on the default map
+  /// (bench/plan_bench.cpp, longrange Huaqiangbei -> Boluo, 60 queries against 1,000 flights):
+  /// 1 s buckets (the ground_wait_step) generate 71k states per query at the median, 4 s 45k,
+  /// for a median plan time of 22 -> 19 ms, the worst 170-190 -> 93-101 ms, and the same median
+  /// flight time.
+  traj::Millis air_time_bucket{4'000};
   /// Ground delay first: before searching the reservations, plan the flight in free air (SIPP
   /// over an empty schedule in the first corridor) and take it off later on the ground until it
   /// fits the reservations and timed zones as flown (search::Sipp::delayed). Accepted at once if

@@ -204,6 +204,13 @@ struct SippOptions {
   /// only wants to know whether a plan exists within the limits, e.g. one that beats a plan it
   /// already holds) and report kDeadlineTooTight / kDepartureWindowTooTight from what pruned.
   bool diagnose = true;
+  /// WITHOUT hover only: airborne states before the world turns static are keyed by arrival
+  /// time in buckets of this width (per voxel and safe interval), the earliest arrival standing
+  /// for the bucket. 0: the class's ground_wait_step. Wider buckets merge the near-equal
+  /// arrivals that different parents give a voxel (an axis and a diagonal step differ by a
+  /// fraction of a second), at the price of the later arrivals a crossing might have needed.
+  /// Must be in [0, 1 h].
+  Millis air_time_bucket{0};
 };
 
 /// A SafeIntervalSource with nothing reserved: every voxel is free for all time. SIPP over it
@@ -532,6 +539,8 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   const bool land_hover = !hover && motion_.hovers_to_land;
   auto hovers_at = [&](Voxel v) { return hover || (land_hover && v.x == goal.x && v.y == goal.y); };
   const std::int64_t step = motion_.ground_wait_step.count();
+  const std::int64_t bucket =
+      options.air_time_bucket > Millis{0} ? options.air_time_bucket.count() : step;
 
   std::vector<Node> nodes;
   sipp_detail::NodeIndex index(options.expected_states);
@@ -698,10 +707,10 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
         if (hovers_at(v)) {
           relax(v, Kind::kAir, static_cast<std::int64_t>(j), a, e_v.guide, takeoff, iv, e.id);
         } else if (a < t_static) {
-          // Exact-time states, bucketed: within one ground_wait_step of arrival times at a
+          // Exact-time states, bucketed: within one air_time_bucket of arrival times at a
           // voxel (and safe interval) the earliest arrival stands for all.
-          relax(v, Kind::kAirAtTime, a / step + (static_cast<std::int64_t>(j) << 40), a, e_v.guide,
-                takeoff, iv, e.id);
+          relax(v, Kind::kAirAtTime, a / bucket + (static_cast<std::int64_t>(j) << 40), a,
+                e_v.guide, takeoff, iv, e.id);
         } else {
           relax(v, Kind::kAirStatic, 0, a, e_v.guide, takeoff, iv, e.id);
         }
@@ -747,6 +756,12 @@ Result<SippPlan> Sipp<G, T>::plan(const SippRequest& request, const H& heuristic
   if (!(options.loiter_weight >= 0.0 && options.loiter_weight <= 1000.0)) {
     return fail("SIPP_OPTIONS_INVALID",
                 "loiter_weight " + std::to_string(options.loiter_weight) + " is outside [0, 1000]");
+  }
+  if (options.air_time_bucket < Millis{0} ||
+      options.air_time_bucket > Millis{std::chrono::hours(1)}) {
+    return fail("SIPP_OPTIONS_INVALID", "air_time_bucket " +
+                                            std::to_string(options.air_time_bucket.count()) +
+                                            " ms is outside [0, 1 h]");
   }
   if (table_.size_x() != static_cast<std::int32_t>(grid_.size_x()) ||
       table_.size_y() != static_cast<std::int32_t>(grid_.size_y()) ||
