@@ -359,6 +359,16 @@ TEST(AirspacePlanner, StaticLegsChangeNoAnswerAndDropTheLeastRecentlyUsed) {
     r.energy_payload_kg = 5.0;
     EXPECT_EQ(plan_ok(*cached, r, table).stats.static_legs_reused, 0);
   }
+  // A byte cap below two legs keeps the newest only.
+  PlannerOptions small = options();
+  small.static_leg_bytes = cached->static_leg_bytes() / 2 + 1;
+  auto one_leg = AirspacePlanner::create(a, ark40(), small);
+  ASSERT_TRUE(one_leg.has_value());
+  plan_ok(*one_leg, request(a, 5, 25, 75, 25), table);
+  plan_ok(*one_leg, request(a, 5, 5, 75, 45), table);
+  EXPECT_EQ(one_leg->static_legs_cached(), 1u);
+  EXPECT_EQ(plan_ok(*one_leg, request(a, 5, 5, 75, 45), table).stats.static_legs_reused, 1);
+  EXPECT_EQ(plan_ok(*one_leg, request(a, 5, 25, 75, 25), table).stats.static_legs_reused, 0);
 }
 
 // ---- No-route reasons.

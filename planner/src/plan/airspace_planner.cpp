@@ -204,7 +204,8 @@ struct AirspacePlanner::StaticLeg {
 /// Least recently used static legs, shared by concurrent plans.
 class AirspacePlanner::StaticLegCache {
  public:
-  explicit StaticLegCache(std::size_t capacity) : capacity_(capacity) {}
+  StaticLegCache(std::size_t capacity, std::size_t max_bytes)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
 
   [[nodiscard]] std::shared_ptr<const StaticLeg> find(search::Voxel s, search::Voxel g,
                                                       std::int64_t rise, std::int64_t fall) {
@@ -222,8 +223,13 @@ class AirspacePlanner::StaticLegCache {
     for (const auto& l : legs_) {
       if (l->same(leg->start, leg->goal, leg->rise_cost, leg->fall_cost)) return;
     }
+    bytes_ += leg->bytes();
     legs_.push_front(std::move(leg));
-    while (legs_.size() > capacity_) legs_.pop_back();
+    // The newest leg stays even alone over the byte cap (the query holds it anyway).
+    while (legs_.size() > 1 && (legs_.size() > capacity_ || bytes_ > max_bytes_)) {
+      bytes_ -= legs_.back()->bytes();
+      legs_.pop_back();
+    }
   }
   [[nodiscard]] std::size_t size() const {
     const std::lock_guard lock(mutex_);
@@ -232,17 +238,18 @@ class AirspacePlanner::StaticLegCache {
   void clear() {
     const std::lock_guard lock(mutex_);
     legs_.clear();
+    bytes_ = 0;
   }
   [[nodiscard]] std::size_t bytes() const {
     const std::lock_guard lock(mutex_);
-    std::size_t b = 0;
-    for (const auto& l : legs_) b += l->bytes();
-    return b;
+    return bytes_;
   }
 
  private:
   mutable std::mutex mutex_;
   std::size_t capacity_;
+  std::size_t max_bytes_;
+  std::size_t bytes_ = 0;                             ///< StaticLeg::bytes() of legs_
   std::list<std::shared_ptr<const StaticLeg>> legs_;  ///< most recently used first
 };
 
@@ -295,13 +302,14 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
       options.max_pad_wait < Millis{0} || options.air_time_bucket < Millis{0} ||
       options.air_time_bucket > Millis{std::chrono::hours(1)} ||
       options.ground_delay_tolerance > Millis{std::chrono::hours(24)} ||
-      options.improve_expansions > 1'000'000'000'000ULL || options.static_legs > 1'000'000) {
+      options.improve_expansions > 1'000'000'000'000ULL || options.static_legs > 1'000'000 ||
+      options.static_leg_bytes > (std::size_t{1} << 40)) {
     return fail("PLAN_OPTIONS_INVALID",
                 "corridor_half_width must be >= 1 and <= max_corridor_half_width, weights in "
                 "[1, 100], loiter_weight in [0, 1000], zone_horizon >= 0, "
                 "ground_delay_tolerance in [0, 24 h], max_pad_wait >= 0, air_time_bucket in "
                 "[0, 1 h], "
-                "improve_expansions <= 1e12, static_legs <= 1e6");
+                "improve_expansions <= 1e12, static_legs <= 1e6, static_leg_bytes <= 1 TiB");
   }
   SKY_CHECK(search::sipp_detail::validate_model(airspace.info().geometry(), vehicle_class.motion));
   SKY_TRY(vehicle_view, airspace::VehicleView::create(airspace, vehicle_class.limits));
@@ -311,7 +319,9 @@ Result<AirspacePlanner> AirspacePlanner::create(const airspace::Airspace& airspa
   p.options_ = options;
   p.view_ = std::make_unique<airspace::VehicleView>(std::move(vehicle_view));
   p.blocks_ = BlockGraph::build(*p.view_);
-  if (options.static_legs > 0) p.legs_ = std::make_unique<StaticLegCache>(options.static_legs);
+  if (options.static_legs > 0 && options.static_leg_bytes > 0) {
+    p.legs_ = std::make_unique<StaticLegCache>(options.static_legs, options.static_leg_bytes);
+  }
   return p;
 }
 

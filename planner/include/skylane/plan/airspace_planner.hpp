@@ -155,9 +155,11 @@ struct PlannerOptions {
   /// with its guide, and the flight in free air. They depend on the map and the class only
   /// (restrictions and timed zones add a detour route, planned per query), so a repeated pair
   /// skips the route, guide and free-air searches; the answer is the same with or without
-  /// them. About 1-2 MB per 73 km leg at 20 m cells; least recently used dropped first.
-  /// 0: no cache.
+  /// them. About 2-4 MB per 73 km leg at 20 m cells (plan_bench's legs_MB); least recently used
+  /// dropped first, past static_legs legs or static_leg_bytes (the newest always stays). 0 in
+  /// either: no cache.
   std::size_t static_legs = 64;
+  std::size_t static_leg_bytes = std::size_t{128} << 20;
 };
 
 struct PlanStats {
