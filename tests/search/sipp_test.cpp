@@ -503,6 +503,20 @@ SippRequest random_request(std::mt19937& rng, int agent, int max_departure_ms) {
   return r;
 }
 
+/// The test's own continuous-time check (scenario::first_conflict) over every pair.
+void expect_pairwise_separated(const std::vector<Trajectory4D>& accepted,
+                               const SeparationEnvelope& env) {
+  const double buf = static_cast<double>(env.time_buffer.count());
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    for (std::size_t j = i + 1; j < accepted.size(); ++j) {
+      EXPECT_EQ(scenario::first_conflict(accepted[j], accepted[i], env.horizontal_m, env.vertical_m,
+                                         2.0, {-buf, 0.0, buf}),
+                "")
+          << "flights " << accepted[i].id << " and " << accepted[j].id;
+    }
+  }
+}
+
 TEST(Sipp, RandomAgentsPlannedInSequenceAreAllPairwiseSeparated) {
   std::mt19937 rng(20240611);
   const AsciiGrid g = random_walled_grid(rng, 4, 0.08);
@@ -530,14 +544,7 @@ TEST(Sipp, RandomAgentsPlannedInSequenceAreAllPairwiseSeparated) {
     accepted.push_back(p->trajectory);
   }
   EXPECT_GE(found, 40) << no_route << " agents found no route";
-  const double buf = static_cast<double>(env.time_buffer.count());
-  for (std::size_t i = 0; i < accepted.size(); ++i) {
-    for (std::size_t j = i + 1; j < accepted.size(); ++j) {
-      const std::string c = scenario::first_conflict(accepted[j], accepted[i], env.horizontal_m,
-                                                     env.vertical_m, 2.0, {-buf, 0.0, buf});
-      ASSERT_EQ(c, "");
-    }
-  }
+  expect_pairwise_separated(accepted, env);
 }
 
 // ---- Ground delay (Sipp::delayed) ----------------------------------------------------------
@@ -676,14 +683,7 @@ TEST(Sipp, RandomAgentsDelayedOnTheGroundAreMinimalAndPairwiseSeparated) {
   }
   EXPECT_GE(accepted.size(), 30u);
   EXPECT_GE(delayed, 5) << "the traffic should delay some agents";
-  const double buf = static_cast<double>(env.time_buffer.count());
-  for (std::size_t i = 0; i < accepted.size(); ++i) {
-    for (std::size_t j = i + 1; j < accepted.size(); ++j) {
-      ASSERT_EQ(scenario::first_conflict(accepted[j], accepted[i], env.horizontal_m, env.vertical_m,
-                                         2.0, {-buf, 0.0, buf}),
-                "");
-    }
-  }
+  expect_pairwise_separated(accepted, env);
 }
 
 // A plugged heuristic: the trivial bound 0 and a guide of 1000 ms per Chebyshev cell.
@@ -764,14 +764,7 @@ TEST(Sipp, NoHoverAgentsWithWideTimeBucketsStayWellFormedAndSeparated) {
   }
   EXPECT_GE(found, 30);
   EXPECT_LT(generated[1], generated[0]) << "wider buckets merge states";
-  const double buf = static_cast<double>(env.time_buffer.count());
-  for (std::size_t i = 0; i < accepted.size(); ++i) {
-    for (std::size_t j = i + 1; j < accepted.size(); ++j) {
-      ASSERT_EQ(scenario::first_conflict(accepted[j], accepted[i], env.horizontal_m, env.vertical_m,
-                                         2.0, {-buf, 0.0, buf}),
-                "");
-    }
-  }
+  expect_pairwise_separated(accepted, env);
   // Out of range.
   SippOptions bad;
   bad.air_time_bucket = milliseconds{-1};

@@ -927,6 +927,24 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     out.stats.heuristic_ms += ms_since(h_started);
   };
 
+  // The flight in free air over `g` (SIPP over an empty schedule), its work counted.
+  auto fly_free = [&](const CorridorGrid& g, const CorridorHeuristic& guide,
+                      const search::SippRequest& r, const search::SippOptions& o,
+                      const search::StopCondition& st) {
+    const search::EmptySchedule empty(a.nx(), a.ny(), info.nz);
+    const search::Sipp<CorridorGrid, search::EmptySchedule> free_air(g, empty, geometry,
+                                                                     class_.motion);
+    const auto s_started = search::Clock::now();
+    auto plan = free_air.plan(r, guide, o, st);
+    out.stats.sipp_ms += ms_since(s_started);
+    if (plan) {
+      out.stats.free_air_expansions += plan->stats.expansions;
+      out.stats.expansions += plan->stats.expansions;
+      out.stats.generated += plan->stats.generated;
+    }
+    return plan;
+  };
+
   // ---- The static leg (PlannerOptions::static_legs): the first corridor around the column
   // route with its guide, and the free-air flight taking off at t = 0; from the cache, or built
   // here and offered to it. A detour route (timed zones) makes the first corridor the query's own.
@@ -940,9 +958,6 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     built->blocks = coarse.blocks;
     built->route = routes[0];
     build_corridor(options_.corridor_half_width, built->corridor, built->grid, built->heuristic);
-    const search::EmptySchedule empty(a.nx(), a.ny(), info.nz);
-    const search::Sipp<CorridorGrid, search::EmptySchedule> free_air(*built->grid, empty, geometry,
-                                                                     class_.motion);
     search::SippRequest free_request;
     free_request.start = out.start_pad;
     free_request.goal = out.goal_pad;
@@ -953,13 +968,9 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     free_options.expected_states = 16 * built->heuristic->route().size();
     search::StopCondition free_stop = stop;
     free_stop.max_expansions = remaining();
-    const auto s_started = search::Clock::now();
-    const auto free_plan = free_air.plan(free_request, *built->heuristic, free_options, free_stop);
-    out.stats.sipp_ms += ms_since(s_started);
+    const auto free_plan =
+        fly_free(*built->grid, *built->heuristic, free_request, free_options, free_stop);
     if (!free_plan) return tl::unexpected(free_plan.error());
-    out.stats.free_air_expansions += free_plan->stats.expansions;
-    out.stats.expansions += free_plan->stats.expansions;
-    out.stats.generated += free_plan->stats.generated;
     if (free_plan->outcome == Outcome::kCancelled) {
       return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
     }
@@ -1069,18 +1080,11 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
           free_path.back().departure = free_path.back().arrival + request.goal_dwell;
         }
       } else {
-        const search::EmptySchedule empty(a.nx(), a.ny(), info.nz);
-        const search::Sipp<CorridorGrid, search::EmptySchedule> free_air(grid, empty, geometry,
-                                                                         class_.motion);
         search::SippRequest free_request = sreq;
         free_request.latest_departure = search::kTimeInf;
         free_request.arrival_deadline.reset();
-        const auto free_plan = free_air.plan(free_request, heuristic, sipp_options, attempt_stop);
-        out.stats.sipp_ms += ms_since(s_started);
+        const auto free_plan = fly_free(grid, heuristic, free_request, sipp_options, attempt_stop);
         if (!free_plan) return tl::unexpected(free_plan.error());
-        out.stats.free_air_expansions += free_plan->stats.expansions;
-        out.stats.expansions += free_plan->stats.expansions;
-        out.stats.generated += free_plan->stats.generated;
         if (free_plan->outcome == Outcome::kCancelled) {
           return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
         }
