@@ -1,6 +1,5 @@
 #include "skylane/search/reservation_table.hpp"
 
-#include <array>
 #include <cmath>
 #include <map>
 #include <random>
@@ -285,36 +284,6 @@ TEST(ReservationTable, LevelFlightSharesOneEntryPerColumnAcrossItsBand) {
   EXPECT_EQ(table.reservations(Voxel{33, 20, 4}), here);
   EXPECT_TRUE(table.reservations(Voxel{33, 20, 6}).empty());
   EXPECT_TRUE(table.reservations(Voxel{33, 20, 0}).empty());
-}
-
-TEST(ReservationTable, ThreeLayersInOnePassEqualThreeReads) {
-  const Fleet fleet = random_fleet(23, 40);
-  ReservationTable table(kWx, kWy, kWz);
-  add(table, fleet);
-  // Open-ended and one-layer entries too.
-  ASSERT_TRUE(table.reserve_pad(Voxel{3, 4, 0}, milliseconds{500}, kTimeInf - milliseconds{1}, 99));
-  ASSERT_TRUE(table.reserve_pad(Voxel{3, 4, 1}, milliseconds{-1}, milliseconds{700}, 98));
-  std::array<std::vector<SafeInterval>, 3> around;
-  std::size_t busy = 0;
-  for (std::int32_t z = 0; z < kWz; ++z) {
-    for (std::int32_t y = 0; y < kWy; ++y) {
-      for (std::int32_t x = 0; x < kWx; ++x) {
-        table.safe_intervals_around(Voxel{x, y, z}, around);
-        for (std::int32_t k = 0; k < 3; ++k) {
-          const Voxel v{x, y, z - 1 + k};
-          const auto one =
-              table.contains(v) ? table.safe_intervals(v) : std::vector<SafeInterval>{};
-          ASSERT_EQ(around[static_cast<std::size_t>(k)], one)
-              << "(" << x << ", " << y << ", " << v.z << ") around layer " << z;
-          if (one.size() > 1) ++busy;
-        }
-      }
-    }
-  }
-  EXPECT_GT(busy, 100u) << "the fleet must make some voxels busy";
-  // Outside the grid: nothing.
-  table.safe_intervals_around(Voxel{-1, 0, 1}, around);
-  for (const auto& o : around) EXPECT_TRUE(o.empty());
 }
 
 TEST(ReservationTable, ReleaseOfAnyFlightEqualsNeverReservingIt) {

@@ -194,19 +194,6 @@ void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
   }
 }
 
-void ZonedReservations::safe_intervals_around(search::Voxel centre,
-                                              std::array<std::vector<SafeInterval>, 3>& out) const {
-  if (centre.x < 0 || centre.y < 0 || centre.x >= size_x() || centre.y >= size_y() ||
-      overlay_->empty() || !overlay_->column_has_zones(centre.x, centre.y)) {
-    table_->safe_intervals_around(centre, out);
-    return;
-  }
-  for (std::int32_t k = 0; k < 3; ++k) {
-    safe_intervals({centre.x, centre.y, centre.z - 1 + k}, search::kTimeInf,
-                   out[static_cast<std::size_t>(k)]);
-  }
-}
-
 bool ZonedReservations::is_free(search::Voxel v, Millis from, Millis to) const {
   if (to < from) return false;
   if (!table_->contains(v)) return false;

@@ -731,45 +731,6 @@ void ReservationTable::safe_intervals(Voxel voxel, Millis horizon,
   if (free_from < h) out.push_back(SafeInterval{Millis{free_from}, kTimeInf});
 }
 
-void ReservationTable::safe_intervals_around(Voxel centre,
-                                             std::array<std::vector<SafeInterval>, 3>& out) const {
-  for (auto& o : out) o.clear();
-  const bool column = centre.x >= 0 && centre.y >= 0 && centre.x < size_x_ && centre.y < size_y_;
-  const Slot* s = column ? find_slot(centre.x, centre.y) : nullptr;
-  const std::uint32_t n = s != nullptr ? s->count() : 0;
-  std::int64_t free_from[3];
-  bool inside[3];
-  for (int k = 0; k < 3; ++k) {
-    const std::int32_t z = centre.z - 1 + k;
-    inside[k] = column && z >= 0 && z < size_z_;
-    free_from[k] = kTimeNegInf.count();
-  }
-  if (n > 0) {
-    const Entry* e = block(*s);
-    const std::int64_t origin = origin_ms_;
-    const std::int32_t z_lo = centre.z - 1;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const Entry& r = e[i];
-      const std::int32_t k0 = std::max<std::int32_t>(r.z0 - z_lo, 0);
-      const std::int32_t k1 = std::min<std::int32_t>(r.z1 - z_lo, 2);
-      if (k0 > k1) continue;
-      const std::int64_t b = origin + r.begin;
-      const std::int64_t end = r.end == kOpenEnd ? kOpenEndMs : origin + r.end;
-      for (std::int32_t k = k0; k <= k1; ++k) {
-        if (b > free_from[k]) out[k].push_back(SafeInterval{Millis{free_from[k]}, Millis{b}});
-        free_from[k] = std::max(free_from[k], end);
-      }
-    }
-  }
-  for (int k = 0; k < 3; ++k) {
-    if (!inside[k]) {
-      out[k].clear();
-    } else if (free_from[k] < kTimeInf.count()) {
-      out[k].push_back(SafeInterval{Millis{free_from[k]}, kTimeInf});
-    }
-  }
-}
-
 std::vector<SafeInterval> ReservationTable::safe_intervals(Voxel voxel, Millis horizon) const {
   std::vector<SafeInterval> out;
   safe_intervals(voxel, horizon, out);

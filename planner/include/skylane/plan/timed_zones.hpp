@@ -6,7 +6,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -124,10 +123,6 @@ class ZonedReservations {
   /// As ReservationTable::safe_intervals, with the zones' blocked time removed.
   void safe_intervals(search::Voxel v, search::Millis horizon,
                       std::vector<search::SafeInterval>& out) const;
-
-  /// As ReservationTable::safe_intervals_around, with the zones' blocked time removed.
-  void safe_intervals_around(search::Voxel centre,
-                             std::array<std::vector<search::SafeInterval>, 3>& out) const;
 
   /// True iff the closed range [from, to] lies inside one safe interval of v.
   [[nodiscard]] bool is_free(search::Voxel v, search::Millis from, search::Millis to) const;

@@ -4,7 +4,6 @@
 // compactly per grid column (16 bytes per entry) so that 10,000 long flights fit in a few GB.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -126,10 +125,6 @@ class ReservationTable {
   [[nodiscard]] std::vector<SafeInterval> safe_intervals(Voxel voxel,
                                                          Millis horizon = kTimeInf) const;
   void safe_intervals(Voxel voxel, Millis horizon, std::vector<SafeInterval>& out) const;
-  /// safe_intervals(v, kTimeInf) of the layers centre.z - 1, centre.z and centre.z + 1 of the
-  /// centre's column into out[0..2], in one pass over the column (SIPP's successors read three
-  /// layers of each neighbouring column). A layer outside the grid yields an empty list.
-  void safe_intervals_around(Voxel centre, std::array<std::vector<SafeInterval>, 3>& out) const;
 
   /// True iff the closed time range [from, to] lies inside one safe interval of `voxel`.
   /// O(entries of the column that begin before `to`).

@@ -120,15 +120,6 @@ concept SafeIntervalSource = requires(const T& t, Voxel v, Millis horizon,
   { t.latest_end() } -> std::convertible_to<Millis>;
 };
 
-/// A SafeIntervalSource that also reads three layers of a column in one pass
-/// (ReservationTable::safe_intervals_around); SIPP then reads each neighbouring column once per
-/// expansion instead of once per layer.
-template <class T>
-concept LayeredSafeIntervalSource = SafeIntervalSource<T> &&
-    requires(const T& t, Voxel v, std::array<std::vector<SafeInterval>, 3>& out) {
-  t.safe_intervals_around(v, out);
-};
-
 /// Returned by a SippHeuristic for a voxel from which the goal cannot be reached at all: SIPP
 /// never generates such a voxel.
 inline constexpr std::int64_t kSippDeadEnd = -1;
@@ -224,17 +215,6 @@ class EmptySchedule {
   [[nodiscard]] std::int32_t size_z() const { return size_z_; }
   void safe_intervals(Voxel, Millis, std::vector<SafeInterval>& out) const {
     out.assign(1, SafeInterval{});
-  }
-  void safe_intervals_around(Voxel centre, std::array<std::vector<SafeInterval>, 3>& out) const {
-    for (std::int32_t k = 0; k < 3; ++k) {
-      const std::int32_t z = centre.z - 1 + k;
-      auto& o = out[static_cast<std::size_t>(k)];
-      o.clear();
-      if (centre.x >= 0 && centre.y >= 0 && z >= 0 && centre.x < size_x_ && centre.y < size_y_ &&
-          z < size_z_) {
-        o.push_back(SafeInterval{});
-      }
-    }
   }
   [[nodiscard]] Millis latest_end() const { return kTimeNegInf; }
 
@@ -548,10 +528,6 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   std::priority_queue<Entry, std::vector<Entry>, EntryOrder> open;
   std::vector<SafeInterval> ivs;
   ivs.reserve(8);
-  // Successors' intervals per neighbouring column (dx, dy) and layer dz, read once per
-  // expansion when the source can read a column's three layers at once.
-  std::array<std::array<std::vector<SafeInterval>, 3>, 9> around;
-  std::uint32_t around_read = 0;  // bit (dy + 1) * 3 + (dx + 1): that column is in `around`
 
   std::int64_t guide_start = 0;  // set below, before the first airborne relax
   auto relax = [&](Voxel v, Kind kind, std::int64_t tag, std::int64_t g, std::int64_t h,
@@ -652,7 +628,6 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
     }
 
     const std::uint32_t free_around = free_mask(n.voxel);
-    around_read = 0;
     for (const sipp_detail::Move& m : moves_) {
       if ((free_around & m.bbox_mask) != m.bbox_mask) continue;  // is_free is false outside
       const Voxel v{n.voxel.x + m.dx, n.voxel.y + m.dy, n.voxel.z + m.dz};
@@ -675,20 +650,9 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
       const SippEstimate e_v = estimate(v);
       const std::int64_t h_v = e_v.lower;
       if (h_v < 0) continue;  // kSippDeadEnd
-      const std::vector<SafeInterval>* v_ivs = &ivs;
-      if constexpr (LayeredSafeIntervalSource<T>) {
-        const auto c = static_cast<std::uint32_t>((m.dy + 1) * 3 + (m.dx + 1));
-        if ((around_read >> c & 1u) == 0) {
-          table_.safe_intervals_around({v.x, v.y, n.voxel.z}, around[c]);
-          around_read |= 1u << c;
-        }
-        v_ivs = &around[c][static_cast<std::size_t>(m.dz + 1)];
-      } else {
-        table_.safe_intervals(v, kTimeInf, ivs);
-      }
-      const std::vector<SafeInterval>& v_list = *v_ivs;
-      for (std::size_t j = 0; j < v_list.size(); ++j) {
-        const SafeInterval& iv = v_list[j];
+      table_.safe_intervals(v, kTimeInf, ivs);
+      for (std::size_t j = 0; j < ivs.size(); ++j) {
+        const SafeInterval& iv = ivs[j];
         if (iv.end.count() < t_min + d) continue;
         // Enter box(v) (at t + floor(d/2)) no earlier than v's interval begins.
         const std::int64_t t = std::max(t_min, iv.begin.count() - half_lo);
