@@ -359,6 +359,23 @@ TEST(AirspacePlanner, StaticLegsChangeNoAnswerAndDropTheLeastRecentlyUsed) {
     r.energy_payload_kg = 5.0;
     EXPECT_EQ(plan_ok(*cached, r, table).stats.static_legs_reused, 0);
   }
+  // Building a leg is not charged to the budget: a budget just large enough for the uncached
+  // plan's own searches serves a cold and a warm cache alike.
+  {
+    auto r = request(a, 5, 45, 75, 5);
+    const AirspacePlan full = plan_ok(*uncached, r, table);
+    ASSERT_GT(full.stats.static_leg_expansions, 0u);
+    search::StopCondition stop;
+    stop.max_expansions = full.stats.expansions - full.stats.static_leg_expansions + 1;
+    auto fresh = AirspacePlanner::create(a, ark40(), two);
+    ASSERT_TRUE(fresh.has_value());
+    for (int pass = 0; pass < 2; ++pass) {
+      const auto p = fresh->plan(r, table, stop);
+      ASSERT_TRUE(p.has_value());
+      EXPECT_EQ(p->outcome, Outcome::kFound) << "pass " << pass;
+      EXPECT_EQ(p->arrival, full.arrival) << "pass " << pass;
+    }
+  }
   // A byte cap below two legs keeps the newest only.
   PlannerOptions small = options();
   small.static_leg_bytes = cached->static_leg_bytes() / 2 + 1;
@@ -496,6 +513,16 @@ TEST(AirspacePlanner, OtherPadsOfTheSiteTakeTheFlightWhenTheFirstIsBusy) {
   }
   EXPECT_GE(planner->static_legs_cached(), 1u);
 
+  // A goal pad that ranks first but cannot take the flight (in the start's column): the first
+  // goal pad instead, not an error.
+  {
+    PlanRequest same = request(a, 10, 10, 60, 30);
+    same.to_pads = {pad(a, 10, 10)};
+    const AirspacePlan s = plan_ok(*planner, same, table);
+    EXPECT_EQ(s.to_pad, 0u);
+    EXPECT_EQ(s.goal_pad, (search::Voxel{60, 30, 5}));
+  }
+
   // A first goal pad that is never free for the dwell: the others are tried.
   ASSERT_TRUE(table.reserve_pad({60, 30, 5}, milliseconds{10'000'000},
                                 search::kTimeInf - milliseconds{1}, 42));
@@ -573,7 +600,11 @@ TEST(AirspacePlanner, DeadlineTooTight) {
 
 TEST(AirspacePlanner, BudgetAndCancellationAreOutcomes) {
   const auto a = flat_map();
-  auto planner = AirspacePlanner::create(a, ark40(), options());
+  // The budget bounds the searches against the reservations; on an empty table ground delay
+  // first answers from the static leg, whose own searches it does not bound.
+  PlannerOptions o = options();
+  o.ground_delay_first = false;
+  auto planner = AirspacePlanner::create(a, ark40(), o);
   ASSERT_TRUE(planner.has_value());
   const auto table = empty_table(a);
   const auto r = request(a, 5, 10, 75, 40);
@@ -582,6 +613,10 @@ TEST(AirspacePlanner, BudgetAndCancellationAreOutcomes) {
   auto p = planner->plan(r, table, stop);
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->outcome, Outcome::kBudgetExhausted);
+  // With its leg cached, the same request is still cancelled or out of time, not answered.
+  planner = AirspacePlanner::create(a, ark40(), options());
+  ASSERT_TRUE(planner.has_value());
+  ASSERT_EQ(planner->plan(r, table).value().outcome, Outcome::kFound);
   std::atomic<bool> cancel{true};
   stop = {};
   stop.cancelled = &cancel;

@@ -32,6 +32,10 @@ using search::Voxel;
 /// few tens of bytes each); past it SIPP still gets the unrestricted route and widens its
 /// corridor.
 constexpr std::uint64_t kDetourBudget = 250'000;
+/// Expansion cap of a static leg's route and free-air searches at least, whatever the caller's
+/// budget (the leg is the same for every query of its pads; a 73 km free-air flight on the
+/// default map takes ~3,500).
+constexpr std::uint64_t kStaticLegExpansions = 2'000'000;
 /// Weight of that search (at least PlannerOptions::route_weight).
 constexpr double kDetourWeight = 3.0;
 
@@ -398,14 +402,15 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     to.attempts += from.attempts;
     to.static_legs_reused += from.static_legs_reused;
     to.static_legs_built += from.static_legs_built;
+    to.static_leg_expansions += from.static_leg_expansions;
     to.pad_plans += from.pad_plans + 1;
   };
   // The pads share the caller's expansion budget.
   PlanStats spent;
   auto budget = [&] {
     search::StopCondition s = stop;
-    s.max_expansions =
-        stop.max_expansions > spent.expansions ? stop.max_expansions - spent.expansions : 0;
+    const std::uint64_t charged = spent.expansions - spent.static_leg_expansions;
+    s.max_expansions = stop.max_expansions > charged ? stop.max_expansions - charged : 0;
     return s;
   };
   auto done = [&](AirspacePlan&& out) {
@@ -493,6 +498,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
       spent.heuristic_ms += leg->stats.heuristic_ms;
       spent.sipp_ms += leg->stats.sipp_ms;
       spent.static_legs_built += leg->stats.static_legs_built;
+      spent.static_legs_reused += leg->stats.static_legs_reused;
+      spent.static_leg_expansions += leg->stats.static_leg_expansions;
     }
     if (leg && leg->outcome == Outcome::kFound) {
       const auto order =
@@ -502,6 +509,21 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     }
   }
   auto first = plan_one(one, table, budget());
+  if (to_pad > 0 && (!first || (first->outcome == Outcome::kNoRoute &&
+                                first->reason != NoRouteReason::kGoalBlocked &&
+                                first->reason != NoRouteReason::kGoalInZone))) {
+    // The chosen goal pad cannot take this flight (in the start's column, cut off, too far for
+    // the deadline, ...): the first goal pad, as without the choice.
+    if (first) add_stats(spent, first->stats);
+    PlanRequest back = one;
+    back.to = request.to;
+    auto again = plan_one(back, table, budget());
+    if (again || !first) {
+      to_pad = 0;
+      one = std::move(back);
+      first = std::move(again);
+    }
+  }
   if (from_pad > 0 && (!first || (first->outcome == Outcome::kNoRoute &&
                                   first->reason != NoRouteReason::kGoalBlocked &&
                                   first->reason != NoRouteReason::kGoalInZone))) {
@@ -667,6 +689,13 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
 
   AirspacePlan out;
   out.start_pad = Voxel{pads[0].x, pads[0].y, pads[0].layer};
+  // A cancelled or expired request stops here (a warm cache may need no search to answer).
+  const bool cancelled = stop.cancelled != nullptr && stop.cancelled->load();
+  if (cancelled || search::Clock::now() >= stop.deadline) {
+    out.outcome = cancelled ? Outcome::kCancelled : Outcome::kBudgetExhausted;
+    out.stats.plan_ms = ms_since(started);
+    return out;
+  }
   out.goal_pad = Voxel{pads[1].x, pads[1].y, pads[1].layer};
   auto finish = [&](Outcome o, NoRouteReason r, std::string text) {
     out.outcome = o;
@@ -808,14 +837,18 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
       legs_ != nullptr ? legs_->find(out.start_pad, out.goal_pad, route_options.rise_cost,
                                      route_options.fall_cost)
                        : nullptr;
+  // The leg's own searches (the routes here, the free-air flight below) are not held to a small
+  // caller budget: a warm cache skips them, and a cold one must answer alike.
+  search::StopCondition leg_stop = stop;
+  leg_stop.max_expansions = std::max(stop.max_expansions, kStaticLegExpansions);
   BlockGraph::Route coarse;
   if (leg != nullptr) {
     ++out.stats.static_legs_reused;
     coarse.outcome = Outcome::kFound;
     coarse.blocks = leg->blocks;
   } else if (!adjacent) {
-    coarse =
-        blocks_.find_route(pad_nodes(start_xy), pad_nodes(goal_xy), options_.route_weight, stop);
+    coarse = blocks_.find_route(pad_nodes(start_xy), pad_nodes(goal_xy), options_.route_weight,
+                                leg_stop);
     out.stats.route_expansions += coarse.stats.expansions;
   }
   if (coarse.outcome == Outcome::kBudgetExhausted || coarse.outcome == Outcome::kCancelled) {
@@ -839,12 +872,12 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   for (const std::int32_t near : {1, 4, -1}) {
     if (leg != nullptr || ((adjacent || energy_route) && near >= 0)) continue;
     if (near < 0) {
-      route = find_column_route(static_bands, start_xy, goal_xy, route_options, stop);
+      route = find_column_route(static_bands, start_xy, goal_xy, route_options, leg_stop);
     } else {
       const Corridor blocks_near =
           Corridor::around(coarse_routes, near, blocks_.size_x(), blocks_.size_y());
       route = find_column_route(BlockRestricted(static_bands, blocks_near), start_xy, goal_xy,
-                                route_options, stop);
+                                route_options, leg_stop);
     }
     out.stats.route_expansions += route.stats.expansions;
     if (route.outcome != Outcome::kNoRoute) break;
@@ -908,9 +941,10 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
                                    options_.loiter_weight};
   sipp_options.air_time_bucket = options_.air_time_bucket;
   // The caller's expansion budget left after every search so far.
+  // (Building a static leg is not charged: a cold and a warm cache give the same answer.)
   auto remaining = [&]() -> std::uint64_t {
-    return stop.max_expansions > out.stats.expansions ? stop.max_expansions - out.stats.expansions
-                                                      : 0;
+    const std::uint64_t charged = out.stats.expansions - out.stats.static_leg_expansions;
+    return stop.max_expansions > charged ? stop.max_expansions - charged : 0;
   };
   // Corridor, bands and guide of width w around `routes`, into `c`, `grid` and `guide`.
   auto build_corridor = [&](std::int32_t w, Corridor& c, std::optional<CorridorGrid>& grid,
@@ -958,25 +992,29 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
     built->blocks = coarse.blocks;
     built->route = routes[0];
     build_corridor(options_.corridor_half_width, built->corridor, built->grid, built->heuristic);
-    search::SippRequest free_request;
-    free_request.start = out.start_pad;
-    free_request.goal = out.goal_pad;
-    free_request.earliest_departure = Millis{0};
-    free_request.latest_departure = search::kTimeInf;
-    free_request.goal_dwell = request.goal_dwell;
-    search::SippOptions free_options = sipp_options;
-    free_options.expected_states = 16 * built->heuristic->route().size();
-    search::StopCondition free_stop = stop;
-    free_stop.max_expansions = remaining();
-    const auto free_plan =
-        fly_free(*built->grid, *built->heuristic, free_request, free_options, free_stop);
-    if (!free_plan) return tl::unexpected(free_plan.error());
-    if (free_plan->outcome == Outcome::kCancelled) {
-      return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
+    // The free-air flight serves ground delay first and, with a cache, the goal pad choice.
+    Outcome free_outcome = Outcome::kNoRoute;
+    if (options_.ground_delay_first || legs_ != nullptr) {
+      search::SippRequest free_request;
+      free_request.start = out.start_pad;
+      free_request.goal = out.goal_pad;
+      free_request.earliest_departure = Millis{0};
+      free_request.latest_departure = search::kTimeInf;
+      free_request.goal_dwell = request.goal_dwell;
+      search::SippOptions free_options = sipp_options;
+      free_options.expected_states = 16 * built->heuristic->route().size();
+      const auto free_plan =
+          fly_free(*built->grid, *built->heuristic, free_request, free_options, leg_stop);
+      if (!free_plan) return tl::unexpected(free_plan.error());
+      out.stats.static_leg_expansions += free_plan->stats.expansions;
+      free_outcome = free_plan->outcome;
+      if (free_outcome == Outcome::kCancelled) {
+        return finish(Outcome::kCancelled, NoRouteReason::kNone, {});
+      }
+      if (free_outcome == Outcome::kFound) built->free_air = free_plan->path;
     }
-    if (free_plan->outcome == Outcome::kFound) built->free_air = free_plan->path;
     // A leg whose free-air search ran out of budget is this query's only.
-    if (legs_ != nullptr && free_plan->outcome != Outcome::kBudgetExhausted) legs_->insert(built);
+    if (legs_ != nullptr && free_outcome != Outcome::kBudgetExhausted) legs_->insert(built);
     leg = std::move(built);
   }
   if (static_only) {

@@ -154,10 +154,11 @@ struct PlannerOptions {
   /// Static legs kept per pad pair (and energy costs): the column route, the first corridor
   /// with its guide, and the flight in free air. They depend on the map and the class only
   /// (restrictions and timed zones add a detour route, planned per query), so a repeated pair
-  /// skips the route, guide and free-air searches; the answer is the same with or without
-  /// them. About 2-4 MB per 73 km leg at 20 m cells (plan_bench's legs_MB); least recently used
-  /// dropped first, past static_legs legs or static_leg_bytes (the newest always stays). 0 in
-  /// either: no cache.
+  /// skips the route, guide and free-air searches; a plan between two given pads is the same
+  /// with or without them. With PlanRequest::to_pads the cache also lets plan() choose the goal
+  /// pad before planning (see there), so the pad it lands on may differ. About 2-4 MB per 73 km leg
+  /// at 20 m cells (plan_bench's legs_MB); least recently used dropped first, past static_legs legs
+  /// or static_leg_bytes (the newest always stays). 0 in either: no cache.
   std::size_t static_legs = 64;
   std::size_t static_leg_bytes = std::size_t{128} << 20;
 };
@@ -181,6 +182,9 @@ struct PlanStats {
   std::int32_t pad_plans = 0;             ///< plans to other goal pads (PlanRequest::to_pads)
   std::int32_t static_legs_reused = 0;    ///< plans that took their static leg from the cache
   std::int32_t static_legs_built = 0;     ///< static legs planned by this call
+  /// Of `expansions`, those that built static legs: not charged to the caller's budget, so a
+  /// cold and a warm cache give the same answer.
+  std::uint64_t static_leg_expansions = 0;
   double route_ms = 0.0;
   double heuristic_ms = 0.0;
   double sipp_ms = 0.0;
@@ -235,7 +239,11 @@ class AirspacePlanner {
   /// (request.restrictions bound to another airspace). Infeasibility, budget and
   /// cancellation are outcomes. A no-route answer from a corridor is final only after the widest
   /// corridor; START_/GOAL_ reasons and a 2D route search that finds nothing are proofs over the
-  /// whole map. Typical cost: see bench/plan_bench.cpp.
+  /// whole map. stop.max_expansions bounds the searches against the reservations; a static
+  /// leg's own route and free-air searches (once per pad pair, PlannerOptions::static_legs) are
+  /// bounded by 2,000,000 expansions or the caller's budget if larger, so that a cold and a warm
+  /// cache give the same answer; the deadline and cancellation bound everything. Typical cost:
+  /// see bench/plan_bench.cpp.
   [[nodiscard]] Result<AirspacePlan> plan(const PlanRequest& request,
                                           const search::ReservationTable& table,
                                           const search::StopCondition& stop = {}) const;
