@@ -509,38 +509,30 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     }
   }
   auto first = plan_one(one, table, budget());
-  if (to_pad > 0 && (!first || (first->outcome == Outcome::kNoRoute &&
-                                first->reason != NoRouteReason::kGoalBlocked &&
-                                first->reason != NoRouteReason::kGoalInZone))) {
-    // The chosen goal pad cannot take this flight (in the start's column, cut off, too far for
-    // the deadline, ...): the first goal pad, as without the choice.
-    if (first) add_stats(spent, first->stats);
-    PlanRequest back = one;
-    back.to = request.to;
-    auto again = plan_one(back, table, budget());
-    if (again || !first) {
-      to_pad = 0;
-      one = std::move(back);
-      first = std::move(again);
+  // A chosen pad that cannot serve this flight (the start's or goal's column in a zone, no room
+  // to climb, cut off, too far for the deadline, an invalid point): back to that side's first
+  // pad, kept if it plans (or if the chosen pad was an error).
+  auto back_to_first = [&](PadPoint PlanRequest::*side, const PadPoint& first_pad,
+                           std::size_t& chosen) {
+    if (chosen == 0 || (first && (first->outcome != Outcome::kNoRoute ||
+                                  first->reason == NoRouteReason::kGoalBlocked ||
+                                  first->reason == NoRouteReason::kGoalInZone))) {
+      return;
     }
-  }
-  if (from_pad > 0 && (!first || (first->outcome == Outcome::kNoRoute &&
-                                  first->reason != NoRouteReason::kGoalBlocked &&
-                                  first->reason != NoRouteReason::kGoalInZone))) {
-    // That pad cannot serve this flight (a zone, no room to climb, cut off, too far for the
-    // deadline, an invalid point): back to the first pad, if that plans.
     if (first) add_stats(spent, first->stats);
     PlanRequest back = one;
-    back.from = request.from;
+    back.*side = first_pad;
     auto again = plan_one(back, table, budget());
     if (again && (again->outcome == Outcome::kFound || !first)) {
-      from_pad = 0;
+      chosen = 0;
       one = std::move(back);
       first = std::move(again);
     } else if (again) {
       add_stats(spent, again->stats);
     }
-  }
+  };
+  back_to_first(&PlanRequest::to, request.to, to_pad);
+  back_to_first(&PlanRequest::from, request.from, from_pad);
   if (!first) return tl::unexpected(first.error());
   AirspacePlan p = std::move(*first);
   add_stats(p.stats, spent);
