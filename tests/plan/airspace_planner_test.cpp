@@ -25,12 +25,12 @@ constexpr std::int32_t kNx = 80;
 constexpr std::int32_t kNy = 50;
 
 /// Flat ground at 0 m AMSL, 20 m x 10 m cells, 40 layers from -50 m. No obstacles, no zones.
-airspace::Airspace flat_map() {
+airspace::Airspace flat_map(std::int32_t nx = kNx, std::int32_t ny = kNy) {
   airspace::AirspaceInfo info;
   info.name = "synthetic";
   info.crs = "EPSG:32650";
-  info.nx = kNx;
-  info.ny = kNy;
+  info.nx = nx;
+  info.ny = ny;
   info.nz = 40;
   info.origin_x_m = 500'000.0;
   info.origin_y_m = 2'500'000.0;
@@ -286,6 +286,55 @@ TEST(AirspacePlanner, AGoalPadWhoseApproachIsBusyIsNotChosen) {
   const AirspacePlan u = plan_ok(*uncached, r, table);
   EXPECT_GE(u.to_pad, 1u);
   EXPECT_GE(u.stats.pad_plans, 1);
+}
+
+TEST(AirspacePlanner, AGoalPadWhoseRouteIsBusyGivesWayToAnotherAsGood) {
+  // 16 km long: at 15 m/s the first pad's route meets the traffic ~9 min before landing, beyond
+  // the approach the ranking checks, so both pads rank alike.
+  const auto a = flat_map(800, 40);
+  auto planner = AirspacePlanner::create(a, ark40(), options());
+  ASSERT_TRUE(planner.has_value());
+  auto table = empty_table(a);
+  // A wall across the first pad's route (y 12.5 at x 400), not the second's (y 27.5), ~3 h.
+  for (std::int32_t x = 398; x <= 402; ++x) {
+    for (std::int32_t y = 0; y < 20; ++y) {
+      for (std::int32_t z = 0; z < 40; ++z) {
+        ASSERT_TRUE(table.reserve_pad({x, y, z}, milliseconds{-1}, milliseconds{10'000'000}, 42));
+      }
+    }
+  }
+  PlanRequest r = request(a, 10, 20, 790, 5);
+  r.to_pads = {pad(a, 790, 35)};
+  const AirspacePlan p = plan_ok(*planner, r, table);
+  EXPECT_EQ(p.to_pad, 1u);
+  EXPECT_LT(p.arrival, milliseconds{1'500'000});
+  EXPECT_EQ(p.stats.pad_plans, 1) << "the first pad's capped search, then the second's";
+  // Without the cache the first pad is searched in full, then the second: the same answer.
+  PlannerOptions o = options();
+  o.static_legs = 0;
+  auto uncached = AirspacePlanner::create(a, ark40(), o);
+  ASSERT_TRUE(uncached.has_value());
+  const AirspacePlan u = plan_ok(*uncached, r, table);
+  EXPECT_EQ(u.to_pad, 1u);
+  EXPECT_EQ(u.arrival, p.arrival);
+  EXPECT_EQ(u.path, p.path);
+  EXPECT_LT(p.stats.expansions, u.stats.expansions);
+  // With the second pad's route as busy (its own wall, also beyond the approach), both capped
+  // searches are cut and the first pad is searched in full after all: the same answer again.
+  for (std::int32_t x = 448; x <= 452; ++x) {
+    for (std::int32_t y = 20; y < 40; ++y) {
+      for (std::int32_t z = 0; z < 40; ++z) {
+        ASSERT_TRUE(table.reserve_pad({x, y, z}, milliseconds{-1}, milliseconds{10'000'000}, 43));
+      }
+    }
+  }
+  const AirspacePlan both = plan_ok(*planner, r, table);
+  const AirspacePlan both_u = plan_ok(*uncached, r, table);
+  EXPECT_EQ(both_u.stats.pad_plans, 1);
+  EXPECT_EQ(both.stats.pad_plans, both_u.stats.pad_plans + 2) << "two capped searches first";
+  EXPECT_EQ(both.to_pad, both_u.to_pad);
+  EXPECT_EQ(both.arrival, both_u.arrival);
+  EXPECT_EQ(both.path, both_u.path);
 }
 
 TEST(AirspacePlanner, StaticLegsChangeNoAnswerAndDropTheLeastRecentlyUsed) {

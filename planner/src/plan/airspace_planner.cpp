@@ -38,6 +38,11 @@ constexpr std::uint64_t kDetourBudget = 250'000;
 constexpr std::uint64_t kStaticLegExpansions = 2'000'000;
 /// Weight of that search (at least PlannerOptions::route_weight).
 constexpr double kDetourWeight = 3.0;
+/// Expansions per step of the free-air flight a goal pad's search is first held to when
+/// another goal pad is expected to land as early (AirspacePlanner::plan): past it, the traffic
+/// is across that pad's own route (not only its approach) and the other pad is tried first.
+/// On the default map the median search takes ~1 per step (bench/plan_bench.cpp).
+constexpr std::uint64_t kProbeExpansionsPerStep = 3;
 
 double ms_since(search::Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(search::Clock::now() - t0).count();
@@ -485,6 +490,10 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     return order;
   };
   std::size_t to_pad = 0;
+  // The next goal pad by the same ranking when it is expected to land as early (within
+  // ground_delay_tolerance) as the chosen one, and that landing.
+  std::size_t runner_up = std::numeric_limits<std::size_t>::max();
+  Millis expected_landing = search::kTimeInf;
   if (!request.to_pads.empty() && legs_ != nullptr) {
     auto leg = plan_one(one, table, stop, /*static_only=*/true, &leg0);
     if (leg && leg->outcome == Outcome::kCancelled) return done(std::move(*leg));
@@ -504,11 +513,59 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     if (leg && leg->outcome == Outcome::kFound) {
       const auto order =
           landings(Millis{leg->stats.free_air_flight_ms}, std::numeric_limits<std::size_t>::max());
-      if (!order.empty() && order.front().first < search::kTimeInf) to_pad = order.front().second;
+      if (!order.empty() && order.front().first < search::kTimeInf) {
+        to_pad = order.front().second;
+        expected_landing = order.front().first;
+        if (order.size() > 1 &&
+            order[1].first <= expected_landing + options_.ground_delay_tolerance) {
+          runner_up = order[1].second;
+        }
+      }
       if (to_pad > 0) one.to = request.to_pads[to_pad - 1];
     }
   }
-  auto first = plan_one(one, table, budget());
+  auto goal_pad = [&](std::size_t k) { return k == 0 ? request.to : request.to_pads[k - 1]; };
+  // With a runner-up, the chosen pad's search is first held to kProbeExpansionsPerStep per
+  // free-air step. A search cut there (traffic across that pad's route, not only its approach,
+  // which the ranking cannot see) gives way to the runner-up under the same cap if that lands
+  // as expected; else the chosen pad is planned in full, and the runner-up's plan, when it
+  // finished within the cap, is kept for the other pads below. A plan that finishes within the
+  // cap is the one the full budget finds.
+  std::optional<std::pair<std::size_t, Result<AirspacePlan>>> probed;
+  auto first = [&]() -> Result<AirspacePlan> {
+    search::StopCondition cap = budget();
+    const std::uint64_t probe =
+        runner_up == std::numeric_limits<std::size_t>::max() || leg0 == nullptr
+            ? 0
+            : kProbeExpansionsPerStep * leg0->free_air.size();
+    if (probe == 0 || probe >= cap.max_expansions) return plan_one(one, table, cap);
+    cap.max_expansions = probe;
+    auto cut = [&](const Result<AirspacePlan>& r) {
+      return r && r->outcome != Outcome::kCancelled &&
+             r->stats.expansions - r->stats.static_leg_expansions >= probe;
+    };
+    auto tried = plan_one(one, table, cap);
+    if (!cut(tried)) return tried;
+    add_stats(spent, tried->stats);
+    PlanRequest other = one;
+    other.to = goal_pad(runner_up);
+    auto alt = plan_one(other, table, cap);
+    if (alt && alt->outcome == Outcome::kCancelled) {
+      to_pad = runner_up;
+      return alt;
+    }
+    if (alt && alt->outcome == Outcome::kFound && !cut(alt) &&
+        alt->arrival <= expected_landing + options_.ground_delay_tolerance) {
+      to_pad = runner_up;
+      one = std::move(other);
+      return alt;
+    }
+    if (alt) add_stats(spent, alt->stats);
+    if (alt && alt->outcome == Outcome::kFound && !cut(alt)) {
+      probed.emplace(runner_up, std::move(alt));
+    }
+    return plan_one(one, table, budget());
+  }();
   // A chosen pad that cannot serve this flight (the start's or goal's column in a zone, no room
   // to climb, cut off, too far for the deadline, an invalid point): back to that side's first
   // pad, kept if it plans (or if the chosen pad was an error).
@@ -555,13 +612,14 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
       break;
     }
     PlanRequest other = one;
-    other.to = k == 0 ? request.to : request.to_pads[k - 1];
-    auto q = plan_one(other, table, budget());
+    other.to = goal_pad(k);
+    const bool kept = probed && probed->first == k;  // its stats are already in spent
+    auto q = kept ? std::move(probed->second) : plan_one(other, table, budget());
     if (!q) {  // e.g. a pad in the start's column: never the answer
       if (found) break;
       continue;
     }
-    add_stats(spent, q->stats);
+    if (!kept) add_stats(spent, q->stats);
     if (q->outcome == Outcome::kCancelled) {
       q->from_pad = from_pad;
       q->to_pad = k;

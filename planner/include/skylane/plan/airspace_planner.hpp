@@ -62,14 +62,19 @@ struct PlanRequest {
   std::optional<double> energy_payload_kg;
   /// Other pads of the same two sites (optional; airspace::pad_positions). The flight takes off
   /// from whichever of `from` and from_pads is free first for a take-off (ties: the earlier in
-  /// that order). It is planned to the goal pad free first for the dwell at the free-air
-  /// arrival (the static leg's flight time to `to`, PlannerOptions::static_legs; ties: `to`
-  /// first; without the cache, `to`). If another goal pad would let it land more than
-  /// PlannerOptions::ground_delay_tolerance earlier than that plan does, it is planned to that
-  /// pad too and the earlier landing kept. A goal pad blocked for good (GOAL_BLOCKED,
-  /// GOAL_IN_ZONE) makes it try the others in turn. Each pad must be a valid point as `from` and
-  /// `to` are; a pad with no room to climb or in a zone is simply never the answer.
-  /// AirspacePlan::from_pad / to_pad tell which.
+  /// that order). With the static-leg cache (PlannerOptions::static_legs) it is planned to the
+  /// goal pad that could take it first: free for the dwell at the free-air arrival (the static
+  /// leg's flight time to `to`), with the last 5 min of that leg's approach, moved onto the pad,
+  /// clear of the reservations (ties: the earlier in `to`, to_pads). When the next pad by that
+  /// ranking is as good (within PlannerOptions::ground_delay_tolerance), the chosen pad's
+  /// search is first held to a few expansions per step of the free-air flight; a search cut
+  /// there (traffic across that pad's route further out) gives way to the next pad if that one
+  /// lands as expected, else the chosen pad is searched in full. Without the cache it is
+  /// planned to `to`. If another goal pad would let it land more than ground_delay_tolerance
+  /// earlier than that plan does, it is planned to that pad too and the earlier landing kept. A
+  /// goal pad blocked for good (GOAL_BLOCKED, GOAL_IN_ZONE) makes it try the others in turn. Each
+  /// pad must be a valid point as `from` and `to` are; a pad with no room to climb or in a zone is
+  /// simply never the answer. AirspacePlan::from_pad / to_pad tell which.
   std::vector<PadPoint> from_pads;
   std::vector<PadPoint> to_pads;
 };
