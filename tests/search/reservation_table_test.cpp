@@ -318,6 +318,71 @@ TEST(ReservationTable, ReleaseOfAnyFlightEqualsNeverReservingIt) {
   EXPECT_EQ(snapshot(all), full);
 }
 
+TEST(ReservationTable, ReadsFromATimeAgreeWithTheWholeList) {
+  const Fleet fleet = random_fleet(41, 60);
+  ReservationTable table(kWx, kWy, kWz);
+  add(table, fleet);
+  std::mt19937_64 rng(8);
+  std::uniform_int_distribution<std::int32_t> px(0, kWx - 1), py(0, kWy - 1), pz(0, kWz - 1);
+  // Pads: a long stay (a wide span for its column), one busy for good (no skipping there), and
+  // a released flight (its entries gone, the column's span kept).
+  for (int i = 0; i < 20; ++i) {
+    const Voxel v{px(rng), py(rng), pz(rng)};
+    ASSERT_TRUE(table.reserve_pad(v, milliseconds{20'000 + 1'000 * i},
+                                  i % 5 == 0 ? kTimeInf - milliseconds{1} : milliseconds{45'000},
+                                  1'000 + i));
+  }
+  ASSERT_GT(table.release(fleet.flights[3].id), 0u);
+  std::uniform_int_distribution<std::int64_t> t(-5'000, 80'000);
+  std::vector<SafeInterval> got;
+  std::size_t clipped = 0;
+  for (std::int32_t z = 0; z < kWz; ++z) {
+    for (std::int32_t y = 0; y < kWy; ++y) {
+      for (std::int32_t x = 0; x < kWx; ++x) {
+        const Voxel v{x, y, z};
+        const std::vector<SafeInterval> all = table.safe_intervals(v);
+        // Each interval's ends (and one either side) as `from`, and random times.
+        std::vector<Millis> froms = {kTimeNegInf, Millis{t(rng)}, Millis{t(rng)}};
+        for (const SafeInterval& iv : all) {
+          for (const Millis m : {iv.begin, iv.end}) {
+            if (m == kTimeNegInf || m == kTimeInf) continue;
+            for (const std::int64_t d : {-1, 0, 1}) froms.push_back(m + milliseconds{d});
+          }
+        }
+        for (const Millis from : froms) {
+          for (const Millis horizon : {kTimeInf, from + milliseconds{t(rng) + 5'000}}) {
+            std::vector<SafeInterval> want;
+            for (const SafeInterval& iv : all) {
+              const Millis begin = std::max(iv.begin, from);
+              if (iv.end > from && begin < horizon) want.push_back(SafeInterval{begin, iv.end});
+            }
+            table.safe_intervals(v, from, horizon, got);
+            ASSERT_EQ(got, want) << "voxel " << x << "," << y << "," << z << " from "
+                                 << from.count() << " horizon " << horizon.count();
+            clipped += all.size() - got.size();
+          }
+          // is_free reads the same entries from `from` on.
+          if (from == kTimeNegInf) continue;
+          for (const std::int64_t len : {std::int64_t{0}, std::int64_t{700}, t(rng) + 5'000}) {
+            const Millis to = from + milliseconds{len};
+            if (to >= kTimeInf - milliseconds{1}) continue;  // "for good" reads back as this
+            bool inside = false;
+            for (const SafeInterval& iv : all)
+              inside = inside || (iv.begin <= from && to <= iv.end);
+            ASSERT_EQ(table.is_free(v, from, to), inside)
+                << "voxel " << x << "," << y << "," << z << " [" << from.count() << ", "
+                << to.count() << "]";
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(clipped, 0u);
+  // Outside the grid: nothing.
+  table.safe_intervals(Voxel{kWx, 0, 0}, milliseconds{0}, kTimeInf, got);
+  EXPECT_TRUE(got.empty());
+}
+
 TEST(ReservationTable, SafeIntervalsBeforeReserveComeBackAfterRelease) {
   const Fleet fleet = random_fleet(23, 30);
   ReservationTable table(kWx, kWy, kWz);

@@ -268,7 +268,9 @@ from = "2025-07-01T09:30:00"
       saw_replanned = true;
       EXPECT_EQ(j.replans, 1);
       EXPECT_NE(j.state, "REJECTED");
-      if (j.state == "COMPLETED") EXPECT_GE(j.departure_unix_ms, j.assigned_unix_ms + 600'000);
+      if (j.state == "COMPLETED") {
+        EXPECT_GE(j.departure_unix_ms, j.assigned_unix_ms + 600'000);
+      }
     }
     if (j.dispatch_id == port.rejected_id) {
       saw_rejected = true;

@@ -165,6 +165,15 @@ LayerBand TimedZoneOverlay::cut(std::int32_t x, std::int32_t y, LayerBand band) 
   return band;
 }
 
+void ZonedReservations::safe_intervals(search::Voxel v, Millis from, Millis horizon,
+                                       std::vector<SafeInterval>& out) const {
+  if (table_->contains(v) && (overlay_->empty() || !overlay_->column_has_zones(v.x, v.y))) {
+    table_->safe_intervals(v, from, horizon, out);
+    return;
+  }
+  safe_intervals(v, horizon, out);
+}
+
 void ZonedReservations::safe_intervals(search::Voxel v, Millis horizon,
                                        std::vector<SafeInterval>& out) const {
   out.clear();

@@ -212,6 +212,9 @@ struct ReservationTable::Entry {
 struct ReservationTable::Slot {
   std::uint32_t ref = 0;   ///< pool offset (class <= kChunkLog) or index into Store::big
   std::uint32_t meta = 0;  ///< entry count (low kCountBits) | size class << kCountBits; 0: none
+  /// The longest end - begin of an entry stored in the column since it was last empty (kOpenEnd
+  /// once an entry busy for good was): entries beginning more than this before t end before t.
+  std::uint32_t span = 0;
   [[nodiscard]] std::uint32_t count() const { return meta & kCountMask; }
   [[nodiscard]] int cls() const { return static_cast<int>(meta >> kCountBits); }
   void set(std::uint32_t r, std::uint32_t count, int cls) {
@@ -558,6 +561,9 @@ Result<std::size_t> ReservationTable::commit(std::int64_t owner, std::vector<Pen
     }
     if (o.columns.empty() || o.columns.back() != col) o.columns.push_back(col);
     Slot& s = st.make(static_cast<std::int32_t>(col % sx), static_cast<std::int32_t>(col / sx));
+    for (const Entry& f : fresh) {
+      s.span = std::max(s.span, f.end == kOpenEnd ? kOpenEnd : f.end - f.begin);
+    }
     const std::uint32_t have = s.count();
     const auto need = static_cast<std::uint32_t>(have + fresh.size());
     auto by_begin = [](const Entry& l, const Entry& r) { return l.begin < r.begin; };
@@ -706,29 +712,50 @@ void ReservationTable::rebase(std::int64_t t) {
 
 void ReservationTable::safe_intervals(Voxel voxel, Millis horizon,
                                       std::vector<SafeInterval>& out) const {
+  safe_intervals(voxel, kTimeNegInf, horizon, out);
+}
+
+std::uint32_t ReservationTable::first_ending_after(const Slot& s, std::int64_t t) const {
+  // Entries are sorted by begin, and none is longer than the column's span: those that begin
+  // more than the span before t end before t.
+  const std::int64_t skip = t - origin_ms_ - s.span;
+  if (s.span == kOpenEnd || skip <= 0) return 0;
+  const Entry* e = block(s);
+  return static_cast<std::uint32_t>(
+      std::partition_point(
+          e, e + s.count(),
+          [skip](const Entry& r) { return static_cast<std::int64_t>(r.begin) < skip; }) -
+      e);
+}
+
+void ReservationTable::safe_intervals(Voxel voxel, Millis from, Millis horizon,
+                                      std::vector<SafeInterval>& out) const {
   out.clear();
   if (!contains(voxel)) return;
+  const std::int64_t lo = from.count();
+  const std::int64_t h = horizon.count();
   const Slot* s = find_slot(voxel.x, voxel.y);
   const std::uint32_t n = s != nullptr ? s->count() : 0;
   if (n == 0) {
-    out.push_back(SafeInterval{kTimeNegInf, kTimeInf});
+    if (lo < h && lo < kTimeInf.count()) out.push_back(SafeInterval{from, kTimeInf});
     return;
   }
   const Entry* e = block(*s);
   const auto z = static_cast<std::uint16_t>(voxel.z);
   const std::int64_t origin = origin_ms_;
-  const std::int64_t h = horizon.count();
-  // Entries are sorted by begin; a running maximum of ends yields the union's complement.
+  // Entries that end before `from` shape only what `from` clips.
   std::int64_t free_from = kTimeNegInf.count();
-  for (std::uint32_t i = 0; i < n; ++i) {
+  for (std::uint32_t i = first_ending_after(*s, lo); i < n; ++i) {
     const Entry& r = e[i];
     if (z < r.z0 || z > r.z1) continue;
-    if (free_from >= h) break;
+    const std::int64_t begin = std::max(free_from, lo);
+    if (begin >= h) return;
     const std::int64_t b = origin + r.begin;
-    if (b > free_from) out.push_back(SafeInterval{Millis{free_from}, Millis{b}});
+    if (b > begin) out.push_back(SafeInterval{Millis{begin}, Millis{b}});
     free_from = std::max(free_from, r.end == kOpenEnd ? kOpenEndMs : origin + r.end);
   }
-  if (free_from < h) out.push_back(SafeInterval{Millis{free_from}, kTimeInf});
+  const std::int64_t begin = std::max(free_from, lo);
+  if (begin < h && begin < kTimeInf.count()) out.push_back(SafeInterval{Millis{begin}, kTimeInf});
 }
 
 std::vector<SafeInterval> ReservationTable::safe_intervals(Voxel voxel, Millis horizon) const {
@@ -743,6 +770,7 @@ bool ReservationTable::is_free(Voxel voxel, Millis from, Millis to) const {
   const std::uint32_t n = s != nullptr ? s->count() : 0;
   if (n == 0) return true;
   const Entry* e = block(*s);
+  const std::uint32_t first = first_ending_after(*s, from.count());
   const auto z = static_cast<std::uint16_t>(voxel.z);
   // Closed [from, to] against half-open [begin, end): overlap iff begin < to && from < end,
   // except that touching begin with `to` is allowed (see SafeInterval). Sorted by begin, so
@@ -750,7 +778,7 @@ bool ReservationTable::is_free(Voxel voxel, Millis from, Millis to) const {
   const std::int64_t f = from.count() - origin_ms_;
   const std::int64_t t = to.count() - origin_ms_;
   const std::int64_t f_open = from.count() - kOpenEndMs;  // f < open end, in offsets
-  for (std::uint32_t i = 0; i < n; ++i) {
+  for (std::uint32_t i = first; i < n; ++i) {
     const Entry& r = e[i];
     if (static_cast<std::int64_t>(r.begin) >= t) break;
     if (z < r.z0 || z > r.z1) continue;

@@ -123,6 +123,10 @@ class ZonedReservations {
   /// As ReservationTable::safe_intervals, with the zones' blocked time removed.
   void safe_intervals(search::Voxel v, search::Millis horizon,
                       std::vector<search::SafeInterval>& out) const;
+  /// From `from` on (search::SafeIntervalSource): the table's clipped list in a column without
+  /// timed zones; in one with zones the whole list.
+  void safe_intervals(search::Voxel v, search::Millis from, search::Millis horizon,
+                      std::vector<search::SafeInterval>& out) const;
 
   /// True iff the closed range [from, to] lies inside one safe interval of v.
   [[nodiscard]] bool is_free(search::Voxel v, search::Millis from, search::Millis to) const;

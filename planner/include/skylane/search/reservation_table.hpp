@@ -125,9 +125,17 @@ class ReservationTable {
   [[nodiscard]] std::vector<SafeInterval> safe_intervals(Voxel voxel,
                                                          Millis horizon = kTimeInf) const;
   void safe_intervals(Voxel voxel, Millis horizon, std::vector<SafeInterval>& out) const;
+  /// The same list from `from` on: the intervals that end after `from` and begin before
+  /// `horizon`, one that began earlier clipped to begin at `from`. O(log k) plus the entries
+  /// that begin from the column's longest finite entry before `from` on (the whole column
+  /// once it has held an entry busy for good), so a search at time t does not scan the day's
+  /// earlier flights.
+  void safe_intervals(Voxel voxel, Millis from, Millis horizon,
+                      std::vector<SafeInterval>& out) const;
 
   /// True iff the closed time range [from, to] lies inside one safe interval of `voxel`.
-  /// O(entries of the column that begin before `to`).
+  /// O(log k) plus the entries that begin between the column's longest finite entry before
+  /// `from` and `to`.
   [[nodiscard]] bool is_free(Voxel voxel, Millis from, Millis to) const;
 
   /// Raw entries of a voxel, sorted by begin (may overlap across owners). Empty if none. The
@@ -163,6 +171,9 @@ class ReservationTable {
 
   [[nodiscard]] const Slot* find_slot(std::int32_t x, std::int32_t y) const;
   [[nodiscard]] const Entry* block(const Slot& s) const;
+  /// Index of the first entry of the column that may end after t (ms): every one before it
+  /// ends by then. O(log entries).
+  [[nodiscard]] std::uint32_t first_ending_after(const Slot& s, std::int64_t t) const;
   Result<std::size_t> commit(std::int64_t owner, std::vector<Pending>& runs);
   /// Removes the entries of column `col` for which drop(entry) holds; returns how many.
   template <class Drop>

@@ -110,13 +110,17 @@ struct SippPlan {
 /// that adds more blocked time (e.g. airspace zones active only part of the day). The intervals
 /// must follow SafeInterval's rules (sorted, disjoint, the closed occupancy rule), and after
 /// latest_end() nothing may change any more (no-hover planning relies on it).
+/// safe_intervals(v, from, horizon, out) lists every interval that ends after `from` and begins
+/// before `horizon`, in order, with its true end; one that begins before `from` may be listed
+/// with any begin from its own to `from`, and intervals that end by `from` may be listed too (so
+/// the whole list always qualifies). SIPP tells intervals apart by their ends.
 template <class T>
-concept SafeIntervalSource = requires(const T& t, Voxel v, Millis horizon,
+concept SafeIntervalSource = requires(const T& t, Voxel v, Millis from, Millis horizon,
                                       std::vector<SafeInterval>& out) {
   { t.size_x() } -> std::convertible_to<std::int32_t>;
   { t.size_y() } -> std::convertible_to<std::int32_t>;
   { t.size_z() } -> std::convertible_to<std::int32_t>;
-  t.safe_intervals(v, horizon, out);
+  t.safe_intervals(v, from, horizon, out);
   { t.latest_end() } -> std::convertible_to<Millis>;
 };
 
@@ -213,7 +217,7 @@ class EmptySchedule {
   [[nodiscard]] std::int32_t size_x() const { return size_x_; }
   [[nodiscard]] std::int32_t size_y() const { return size_y_; }
   [[nodiscard]] std::int32_t size_z() const { return size_z_; }
-  void safe_intervals(Voxel, Millis, std::vector<SafeInterval>& out) const {
+  void safe_intervals(Voxel, Millis, Millis, std::vector<SafeInterval>& out) const {
     out.assign(1, SafeInterval{});
   }
   [[nodiscard]] Millis latest_end() const { return kTimeNegInf; }
@@ -353,11 +357,11 @@ class Sipp {
                                                              std::size_t max_passes = 16) const;
 
  private:
-  // A state is (voxel, kind, tag). With hover: kGround / kAir, tag = index of the voxel's safe
-  // interval (classic SIPP: earliest arrival per interval dominates). Without hover earlier is
-  // not better (no waiting), so until the table's last reservation ends states are exact
-  // arrival times: kGround / kAirAtTime with tag = time; afterwards the world is static and one
-  // kAirStatic state per voxel (tag 0) keeps the search finite.
+  // A state is (voxel, kind, tag, end of its safe interval). With hover: kGround / kAir, tag 0
+  // (classic SIPP: earliest arrival per interval dominates). Without hover earlier is not
+  // better (no waiting), so until the table's last reservation ends states are exact arrival
+  // times: kGround with tag = time, kAirAtTime with tag = time / air_time_bucket; afterwards
+  // the world is static and one kAirStatic state per voxel (tag 0) keeps the search finite.
   enum class Kind : std::uint8_t { kGround, kAir, kAirAtTime, kAirStatic };
   enum class RunStatus { kFound, kExhausted, kBudget, kCancelled };
 
@@ -371,9 +375,11 @@ class Sipp {
     bool deadline_cut = false;
     std::vector<PathStep> path;
   };
-  [[nodiscard]] static std::uint32_t state_hash(std::uint64_t voxel, std::int64_t tag, Kind kind) {
+  [[nodiscard]] static std::uint32_t state_hash(std::uint64_t voxel, std::int64_t tag, Kind kind,
+                                                std::int64_t safe_end) {
     std::uint64_t h = voxel * 0x9E3779B97F4A7C15ULL;
     h ^= static_cast<std::uint64_t>(tag) * 0xC2B2AE3D27D4EB4FULL + static_cast<std::uint64_t>(kind);
+    h ^= static_cast<std::uint64_t>(safe_end) * 0x94D049BB133111EBULL;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ULL;
     return static_cast<std::uint32_t>(h ^ (h >> 32));
@@ -468,7 +474,7 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   const bool reopen = options.reopen && motion_.can_hover;
   const std::int64_t dwell_ms = request.goal_dwell.count();
   std::vector<SafeInterval> goal_ivs;
-  if (options.goal_schedule) table_.safe_intervals(goal, kTimeInf, goal_ivs);
+  if (options.goal_schedule) table_.safe_intervals(goal, kTimeNegInf, kTimeInf, goal_ivs);
   // Earliest t' >= t at which the goal voxel stays free over [t', t' + dwell]; kTimeInf if never.
   auto goal_free_from = [&](std::int64_t t) {
     auto it = std::lower_bound(goal_ivs.begin(), goal_ivs.end(), t,
@@ -532,12 +538,12 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   std::int64_t guide_start = 0;  // set below, before the first airborne relax
   auto relax = [&](Voxel v, Kind kind, std::int64_t tag, std::int64_t g, std::int64_t h,
                    std::int64_t takeoff, const SafeInterval& iv, std::uint32_t parent) {
-    const auto [id, inserted] =
-        index.find_or_insert(state_hash(linear(v), tag, kind),
-                             static_cast<std::uint32_t>(nodes.size()), [&](std::uint32_t other) {
-                               const Node& o = nodes[other];
-                               return o.voxel == v && o.kind == kind && o.tag == tag;
-                             });
+    const auto [id, inserted] = index.find_or_insert(
+        state_hash(linear(v), tag, kind, iv.end.count()), static_cast<std::uint32_t>(nodes.size()),
+        [&](std::uint32_t other) {
+          const Node& o = nodes[other];
+          return o.voxel == v && o.kind == kind && o.tag == tag && o.safe_end == iv.end.count();
+        });
     if (inserted) {
       nodes.push_back(
           Node{v, kind, false, parent, tag, g, iv.begin.count(), iv.end.count(), takeoff});
@@ -558,7 +564,7 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
   };
 
   // Start states: every safe interval of the start voxel that overlaps the departure window.
-  table_.safe_intervals(request.start, kTimeInf, ivs);
+  table_.safe_intervals(request.start, kTimeNegInf, kTimeInf, ivs);
   const SippEstimate e_start = estimate(request.start);
   const std::int64_t h_start = e_start.lower;
   guide_start = e_start.guide;
@@ -577,8 +583,8 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
       out.deadline_cut = true;
       continue;
     }
-    relax(request.start, Kind::kGround, hover ? static_cast<std::int64_t>(j) : appear, appear,
-          e_start.guide, appear, ivs[j], kNoParent);
+    relax(request.start, Kind::kGround, hover ? 0 : appear, appear, e_start.guide, appear, ivs[j],
+          kNoParent);
   }
 
   std::uint64_t polls = 0;
@@ -650,7 +656,10 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
       const SippEstimate e_v = estimate(v);
       const std::int64_t h_v = e_v.lower;
       if (h_v < 0) continue;  // kSippDeadEnd
-      table_.safe_intervals(v, kTimeInf, ivs);
+      // Only the intervals that end after the earliest entry into v (at t_min + half_lo) and
+      // begin by the latest matter; one that began earlier departs at t_min whatever its begin.
+      table_.safe_intervals(v, Millis{t_min + half_lo},
+                            Millis{(ground ? t_max_free : t_max) + half_lo + 1}, ivs);
       for (std::size_t j = 0; j < ivs.size(); ++j) {
         const SafeInterval& iv = ivs[j];
         if (iv.end.count() < t_min + d) continue;
@@ -669,12 +678,11 @@ typename Sipp<G, T>::Run Sipp<G, T>::run(const SippRequest& request, const H& he
         // A move off the ground takes off at t; an airborne state keeps its take-off time.
         const std::int64_t takeoff = ground ? t : n.takeoff;
         if (hovers_at(v)) {
-          relax(v, Kind::kAir, static_cast<std::int64_t>(j), a, e_v.guide, takeoff, iv, e.id);
+          relax(v, Kind::kAir, 0, a, e_v.guide, takeoff, iv, e.id);
         } else if (a < t_static) {
           // Exact-time states, bucketed: within one air_time_bucket of arrival times at a
           // voxel (and safe interval) the earliest arrival stands for all.
-          relax(v, Kind::kAirAtTime, a / bucket + (static_cast<std::int64_t>(j) << 40), a,
-                e_v.guide, takeoff, iv, e.id);
+          relax(v, Kind::kAirAtTime, a / bucket, a, e_v.guide, takeoff, iv, e.id);
         } else {
           relax(v, Kind::kAirStatic, 0, a, e_v.guide, takeoff, iv, e.id);
         }
@@ -781,7 +789,7 @@ Result<SippPlan> Sipp<G, T>::plan(const SippRequest& request, const H& heuristic
                   "goal voxel " + sipp_detail::voxel_text(g) + " is an obstacle");
   }
   std::vector<SafeInterval> start_ivs;
-  table_.safe_intervals(s, kTimeInf, start_ivs);
+  table_.safe_intervals(s, kTimeNegInf, kTimeInf, start_ivs);
   if (std::none_of(start_ivs.begin(), start_ivs.end(), [&](const SafeInterval& iv) {
         return iv.begin <= latest && iv.end > std::max(iv.begin, earliest);
       })) {
@@ -790,7 +798,7 @@ Result<SippPlan> Sipp<G, T>::plan(const SippRequest& request, const H& heuristic
                       " is reserved throughout the departure window");
   }
   std::vector<SafeInterval> goal_ivs;
-  table_.safe_intervals(g, kTimeInf, goal_ivs);
+  table_.safe_intervals(g, kTimeNegInf, kTimeInf, goal_ivs);
   auto dwell_fits = [&](const SafeInterval& iv) {
     return iv.end - std::max(iv.begin, earliest) >= request.goal_dwell;
   };
@@ -899,7 +907,9 @@ std::optional<std::vector<PathStep>> Sipp<G, T>::delayed(const std::vector<PathS
   std::vector<SafeInterval> ivs;
   // The smallest shift >= d at which step k's range lies in one safe interval (kTimeInf: none).
   auto next_shift = [&](std::size_t k, std::int64_t d) {
-    table_.safe_intervals(path[k].voxel, kTimeInf, ivs);
+    // An interval that begins by lo[k] + d takes the step at shift d whatever its begin; one
+    // that begins after lo[k] + max_shift is out of reach.
+    table_.safe_intervals(path[k].voxel, Millis{lo[k] + d}, Millis{lo[k] + max_shift + 1}, ivs);
     for (const SafeInterval& iv : ivs) {
       if (hi[k] + d > iv.end.count()) continue;
       const std::int64_t s = iv.begin <= kTimeNegInf ? d : std::max(d, iv.begin.count() - lo[k]);
@@ -928,7 +938,7 @@ std::optional<std::vector<PathStep>> Sipp<G, T>::delayed(const std::vector<PathS
   }
   // Appear on the pad when its safe interval holding the take-off begins (not before the
   // window opens).
-  table_.safe_intervals(request.start, kTimeInf, ivs);
+  table_.safe_intervals(request.start, kTimeNegInf, kTimeInf, ivs);
   const std::int64_t t = takeoff + shift;
   out[0].arrival = request.earliest_departure;
   for (const SafeInterval& iv : ivs) {
