@@ -10,7 +10,7 @@
 // centred on the middle waypoint of the unrestricted flight, open-ended: rasterising it, planning
 // around it, and restriction_affects on the unrestricted plan. Flags: --skylane_queries=N (default
 // 100), --skylane_max_flights=N (default 1000: larger traffic is skipped with a message unless
-// allowed; 10,000 flights need ~3.5 GB of table and plan for tens of minutes), --skylane_map=PATH,
+// allowed; 10,000 flights need ~5.2 GB of table and plan for ~16 min), --skylane_map=PATH,
 // --skylane_traffic_dir=DIR (accepted traffic is saved there as traffic_<N>.bin after it is planned
 // and reloaded by later runs, which then only reserve it: set-up drops from minutes to seconds,
 // e.g. for profiling; delete the files whenever the map or the planner changes), --skylane_verbose
@@ -393,7 +393,7 @@ void BM_PlanCorridor(benchmark::State& state) {
   if (n > g_max_flights) {
     const std::string why = std::to_string(n) +
                             " accepted flights skipped: raise --skylane_max_flights (needs about " +
-                            std::to_string(n * 35 / 100'000) + " GB of reservation table)";
+                            std::to_string(n * 52 / 100'000) + " GB of reservation table)";
     state.SkipWithError(why.c_str());
     return;
   }

@@ -335,49 +335,65 @@ TEST(ReservationTable, ReadsFromATimeAgreeWithTheWholeList) {
   ASSERT_GT(table.release(fleet.flights[3].id), 0u);
   std::uniform_int_distribution<std::int64_t> t(-5'000, 80'000);
   std::vector<SafeInterval> got;
-  std::size_t clipped = 0;
-  for (std::int32_t z = 0; z < kWz; ++z) {
-    for (std::int32_t y = 0; y < kWy; ++y) {
-      for (std::int32_t x = 0; x < kWx; ++x) {
-        const Voxel v{x, y, z};
-        const std::vector<SafeInterval> all = table.safe_intervals(v);
-        // Each interval's ends (and one either side) as `from`, and random times.
-        std::vector<Millis> froms = {kTimeNegInf, Millis{t(rng)}, Millis{t(rng)}};
-        for (const SafeInterval& iv : all) {
-          for (const Millis m : {iv.begin, iv.end}) {
-            if (m == kTimeNegInf || m == kTimeInf) continue;
-            for (const std::int64_t d : {-1, 0, 1}) froms.push_back(m + milliseconds{d});
-          }
-        }
-        for (const Millis from : froms) {
-          for (const Millis horizon : {kTimeInf, from + milliseconds{t(rng) + 5'000}}) {
-            std::vector<SafeInterval> want;
-            for (const SafeInterval& iv : all) {
-              const Millis begin = std::max(iv.begin, from);
-              if (iv.end > from && begin < horizon) want.push_back(SafeInterval{begin, iv.end});
+  // Every voxel read from each end of its intervals (and 1 ms either side) and from random
+  // times, against its whole list clipped there; is_free against the whole list.
+  auto agree = [&](std::size_t& dropped, std::size_t& clipped) {
+    for (std::int32_t z = 0; z < kWz; ++z) {
+      for (std::int32_t y = 0; y < kWy; ++y) {
+        for (std::int32_t x = 0; x < kWx; ++x) {
+          const Voxel v{x, y, z};
+          const std::vector<SafeInterval> all = table.safe_intervals(v);
+          std::vector<Millis> froms = {kTimeNegInf, Millis{t(rng)}, Millis{t(rng)}};
+          for (const SafeInterval& iv : all) {
+            for (const Millis m : {iv.begin, iv.end}) {
+              if (m == kTimeNegInf || m == kTimeInf) continue;
+              for (const std::int64_t d : {-1, 0, 1}) froms.push_back(m + milliseconds{d});
             }
-            table.safe_intervals(v, from, horizon, got);
-            ASSERT_EQ(got, want) << "voxel " << x << "," << y << "," << z << " from "
-                                 << from.count() << " horizon " << horizon.count();
-            clipped += all.size() - got.size();
           }
-          // is_free reads the same entries from `from` on.
-          if (from == kTimeNegInf) continue;
-          for (const std::int64_t len : {std::int64_t{0}, std::int64_t{700}, t(rng) + 5'000}) {
-            const Millis to = from + milliseconds{len};
-            if (to >= kTimeInf - milliseconds{1}) continue;  // "for good" reads back as this
-            bool inside = false;
-            for (const SafeInterval& iv : all)
-              inside = inside || (iv.begin <= from && to <= iv.end);
-            ASSERT_EQ(table.is_free(v, from, to), inside)
-                << "voxel " << x << "," << y << "," << z << " [" << from.count() << ", "
-                << to.count() << "]";
+          for (const Millis from : froms) {
+            for (const Millis horizon : {kTimeInf, from + milliseconds{t(rng) + 5'000}}) {
+              std::vector<SafeInterval> want;
+              for (const SafeInterval& iv : all) {
+                const Millis begin = std::max(iv.begin, from);
+                if (iv.end > from && begin < horizon) want.push_back(SafeInterval{begin, iv.end});
+                if (iv.end > from && iv.begin < from && begin < horizon) ++clipped;
+              }
+              table.safe_intervals(v, from, horizon, got);
+              ASSERT_EQ(got, want) << "voxel " << x << "," << y << "," << z << " from "
+                                   << from.count() << " horizon " << horizon.count();
+              dropped += all.size() - got.size();
+            }
+            if (from == kTimeNegInf) continue;
+            for (const std::int64_t len : {std::int64_t{0}, std::int64_t{700}, t(rng) + 5'000}) {
+              const Millis to = from + milliseconds{len};
+              if (to >= kTimeInf - milliseconds{1}) continue;  // "for good" reads back as this
+              bool inside = false;
+              for (const SafeInterval& iv : all) {
+                inside = inside || (iv.begin <= from && to <= iv.end);
+              }
+              ASSERT_EQ(table.is_free(v, from, to), inside)
+                  << "voxel " << x << "," << y << "," << z << " [" << from.count() << ", "
+                  << to.count() << "]";
+            }
           }
         }
       }
     }
-  }
+  };
+  std::size_t dropped = 0;
+  std::size_t clipped = 0;
+  agree(dropped, clipped);
+  EXPECT_GT(dropped, 0u);
   EXPECT_GT(clipped, 0u);
+  // After pruning (columns shrink, spans stay) and after emptying the table and refilling it
+  // without the long pads (columns emptied and reserved again).
+  ASSERT_GT(table.prune_before(milliseconds{30'000}), 0u);
+  agree(dropped, clipped);
+  for (const auto& f : fleet.flights) table.release(f.id);
+  for (int i = 0; i < 20; ++i) table.release(1'000 + i);
+  ASSERT_EQ(table.entry_count(), 0u);
+  add(table, fleet, fleet.flights[7].id);
+  agree(dropped, clipped);
   // Outside the grid: nothing.
   table.safe_intervals(Voxel{kWx, 0, 0}, milliseconds{0}, kTimeInf, got);
   EXPECT_TRUE(got.empty());

@@ -531,25 +531,26 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   // as expected; else the chosen pad is planned in full, and the runner-up's plan, when it
   // finished within the cap, is kept for the other pads below. A plan that finishes within the
   // cap is the one the full budget finds.
+  // The cap bounds the searches against the reservations only (plan_one's `cap`): the route
+  // searches keep the caller's budget, so a capped plan takes the same routes and corridors.
   std::optional<std::pair<std::size_t, Result<AirspacePlan>>> probed;
+  const std::size_t probed_from = from_pad;  // the take-off pad the kept plan starts from
   auto first = [&]() -> Result<AirspacePlan> {
-    search::StopCondition cap = budget();
     const std::uint64_t probe =
         runner_up == std::numeric_limits<std::size_t>::max() || leg0 == nullptr
             ? 0
             : kProbeExpansionsPerStep * leg0->free_air.size();
-    if (probe == 0 || probe >= cap.max_expansions) return plan_one(one, table, cap);
-    cap.max_expansions = probe;
+    if (probe == 0 || probe >= budget().max_expansions) return plan_one(one, table, budget());
     auto cut = [&](const Result<AirspacePlan>& r) {
       return r && r->outcome != Outcome::kCancelled &&
              r->stats.expansions - r->stats.static_leg_expansions >= probe;
     };
-    auto tried = plan_one(one, table, cap);
+    auto tried = plan_one(one, table, budget(), false, nullptr, probe);
     if (!cut(tried)) return tried;
     add_stats(spent, tried->stats);
     PlanRequest other = one;
     other.to = goal_pad(runner_up);
-    auto alt = plan_one(other, table, cap);
+    auto alt = plan_one(other, table, budget(), false, nullptr, probe);
     if (alt && alt->outcome == Outcome::kCancelled) {
       to_pad = runner_up;
       return alt;
@@ -613,7 +614,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
     }
     PlanRequest other = one;
     other.to = goal_pad(k);
-    const bool kept = probed && probed->first == k;  // its stats are already in spent
+    // The runner-up's finished plan, unless the take-off pad changed since (stats already in).
+    const bool kept = probed && probed->first == k && from_pad == probed_from;
     auto q = kept ? std::move(probed->second) : plan_one(other, table, budget());
     if (!q) {  // e.g. a pad in the start's column: never the answer
       if (found) break;
@@ -653,7 +655,8 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
 Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
                                                const search::ReservationTable& table,
                                                const search::StopCondition& stop, bool static_only,
-                                               std::shared_ptr<const StaticLeg>* leg_out) const {
+                                               std::shared_ptr<const StaticLeg>* leg_out,
+                                               std::uint64_t cap) const {
   const auto started = search::Clock::now();
   const airspace::Airspace& a = *airspace_;
   const airspace::AirspaceInfo& info = a.info();
@@ -994,7 +997,8 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   // (Building a static leg is not charged: a cold and a warm cache give the same answer.)
   auto remaining = [&]() -> std::uint64_t {
     const std::uint64_t charged = out.stats.expansions - out.stats.static_leg_expansions;
-    return stop.max_expansions > charged ? stop.max_expansions - charged : 0;
+    const std::uint64_t limit = std::min(stop.max_expansions, cap);
+    return limit > charged ? limit - charged : 0;
   };
   // Corridor, bands and guide of width w around `routes`, into `c`, `grid` and `guide`.
   auto build_corridor = [&](std::int32_t w, Corridor& c, std::optional<CorridorGrid>& grid,

@@ -270,10 +270,13 @@ class AirspacePlanner {
   /// plan() for `request`'s from / to only (its from_pads / to_pads are ignored). With
   /// `static_only` it stops once it has the static leg (no table, no timed zones): outcome
   /// kFound and stats.free_air_flight_ms, or why the pads have no leg; the leg in *leg_out.
+  /// `cap` bounds the expansions against the reservations (stats.expansions but a static leg's)
+  /// below stop.max_expansions; the route searches keep stop's budget.
   [[nodiscard]] Result<AirspacePlan> plan_one(
       const PlanRequest& request, const search::ReservationTable& table,
       const search::StopCondition& stop, bool static_only = false,
-      std::shared_ptr<const StaticLeg>* leg_out = nullptr) const;
+      std::shared_ptr<const StaticLeg>* leg_out = nullptr,
+      std::uint64_t cap = std::numeric_limits<std::uint64_t>::max()) const;
 
   const airspace::Airspace* airspace_ = nullptr;
   vehicle::VehicleClass class_;

@@ -389,9 +389,12 @@ class Sipp {
     Kind kind;
     bool closed = false;
     std::uint32_t parent;
-    std::int64_t tag;         ///< with voxel and kind, the state's key (see run())
-    std::int64_t g;           ///< arrival (ms); for ground nodes the appearance / wait time
-    std::int64_t safe_begin;  ///< the voxel's safe interval this state lives in
+    std::int64_t tag;  ///< with voxel and kind, the state's key (see run())
+    std::int64_t g;    ///< arrival (ms); for ground nodes the appearance / wait time
+    /// The voxel's safe interval this state lives in (the state's key holds its end; an
+    /// airborne state's begin may be clipped to when the search first read it, which is all
+    /// the moves out of it need).
+    std::int64_t safe_begin;
     std::int64_t safe_end;
     std::int64_t takeoff;  ///< airborne: when the path left the start pad (loiter charge)
   };
