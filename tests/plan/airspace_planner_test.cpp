@@ -110,6 +110,13 @@ PlanRequest request(const airspace::Airspace& a, std::int32_t x0, std::int32_t y
   return r;
 }
 
+/// ark40 without the static-leg cache (the order of goal pads it plans is the request's).
+Result<AirspacePlanner> uncached_ark40(const airspace::Airspace& a) {
+  PlannerOptions o = options();
+  o.static_legs = 0;
+  return AirspacePlanner::create(a, ark40(), o);
+}
+
 search::ReservationTable empty_table(const airspace::Airspace& a) {
   return search::ReservationTable(a.nx(), a.ny(), a.info().nz);
 }
@@ -279,9 +286,7 @@ TEST(AirspacePlanner, AGoalPadWhoseApproachIsBusyIsNotChosen) {
   EXPECT_LT(p.arrival, milliseconds{1'000'000});
   EXPECT_EQ(p.stats.pad_plans, 0) << "chosen before planning, from the leg's approach";
   // Judged by the pad alone, the first pad is planned first, then another.
-  PlannerOptions o = options();
-  o.static_legs = 0;
-  auto uncached = AirspacePlanner::create(a, ark40(), o);
+  auto uncached = uncached_ark40(a);
   ASSERT_TRUE(uncached.has_value());
   const AirspacePlan u = plan_ok(*uncached, r, table);
   EXPECT_GE(u.to_pad, 1u);
@@ -310,9 +315,7 @@ TEST(AirspacePlanner, AGoalPadWhoseRouteIsBusyGivesWayToAnotherAsGood) {
   EXPECT_LT(p.arrival, milliseconds{1'500'000});
   EXPECT_EQ(p.stats.pad_plans, 1) << "the first pad's capped search, then the second's";
   // Without the cache the first pad is searched in full, then the second: the same answer.
-  PlannerOptions o = options();
-  o.static_legs = 0;
-  auto uncached = AirspacePlanner::create(a, ark40(), o);
+  auto uncached = uncached_ark40(a);
   ASSERT_TRUE(uncached.has_value());
   const AirspacePlan u = plan_ok(*uncached, r, table);
   EXPECT_EQ(u.to_pad, 1u);
@@ -549,9 +552,7 @@ TEST(AirspacePlanner, OtherPadsOfTheSiteTakeTheFlightWhenTheFirstIsBusy) {
   EXPECT_EQ(p.stats.pad_plans, 0);
   {
     // Without static legs the first goal pad is planned first, then the one free earlier.
-    PlannerOptions o = options();
-    o.static_legs = 0;
-    auto uncached = AirspacePlanner::create(a, ark40(), o);
+    auto uncached = uncached_ark40(a);
     ASSERT_TRUE(uncached.has_value());
     const AirspacePlan u = plan_ok(*uncached, r, table);
     EXPECT_EQ(u.from_pad, p.from_pad);
