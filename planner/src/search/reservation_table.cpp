@@ -212,8 +212,9 @@ struct ReservationTable::Entry {
 struct ReservationTable::Slot {
   std::uint32_t ref = 0;   ///< pool offset (class <= kChunkLog) or index into Store::big
   std::uint32_t meta = 0;  ///< entry count (low kCountBits) | size class << kCountBits; 0: none
-  /// The longest end - begin of an entry stored in the column since it was last empty (kOpenEnd
-  /// once an entry busy for good was): entries beginning more than this before t end before t.
+  /// The longest end - begin of the column's entries (kOpenEnd if one is busy for good), as of
+  /// the last release or prune that touched it (entries added since count; none removed since
+  /// do): entries beginning more than this before t end before t.
   std::uint32_t span = 0;
   [[nodiscard]] std::uint32_t count() const { return meta & kCountMask; }
   [[nodiscard]] int cls() const { return static_cast<int>(meta >> kCountBits); }
@@ -609,8 +610,11 @@ std::size_t ReservationTable::compact(std::uint32_t col, Drop&& drop) {
   Entry* b = st.at(s->ref, s->cls());
   const std::uint32_t n = s->count();
   std::uint32_t kept = 0;
+  std::uint32_t span = 0;  // of the entries kept: a released long entry stops widening reads
   for (std::uint32_t i = 0; i < n; ++i) {
-    if (!drop(b[i])) b[kept++] = b[i];
+    if (drop(b[i])) continue;
+    span = std::max(span, b[i].end == kOpenEnd ? kOpenEnd : b[i].end - b[i].begin);
+    b[kept++] = b[i];
   }
   if (kept == 0) {
     st.free_block(s->ref, s->cls());
@@ -625,6 +629,7 @@ std::size_t ReservationTable::compact(std::uint32_t col, Drop&& drop) {
   } else {
     s->set(s->ref, kept, s->cls());
   }
+  if (kept != 0) s->span = span;
   return n - kept;
 }
 
