@@ -44,6 +44,11 @@ constexpr double kDetourWeight = 3.0;
 /// On the default map the median search takes ~1 per step (bench/plan_bench.cpp).
 constexpr std::uint64_t kProbeExpansionsPerStep = 3;
 
+/// Expansions charged to the caller's budget: all but a static leg's own searches.
+std::uint64_t charged_expansions(const PlanStats& s) {
+  return s.expansions - s.static_leg_expansions;
+}
+
 double ms_since(search::Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(search::Clock::now() - t0).count();
 }
@@ -414,7 +419,7 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
   PlanStats spent;
   auto budget = [&] {
     search::StopCondition s = stop;
-    const std::uint64_t charged = spent.expansions - spent.static_leg_expansions;
+    const std::uint64_t charged = charged_expansions(spent);
     s.max_expansions = stop.max_expansions > charged ? stop.max_expansions - charged : 0;
     return s;
   };
@@ -542,8 +547,7 @@ Result<AirspacePlan> AirspacePlanner::plan(const PlanRequest& request,
             : kProbeExpansionsPerStep * leg0->free_air.size();
     if (probe == 0 || probe >= budget().max_expansions) return plan_one(one, table, budget());
     auto cut = [&](const Result<AirspacePlan>& r) {
-      return r && r->outcome != Outcome::kCancelled &&
-             r->stats.expansions - r->stats.static_leg_expansions >= probe;
+      return r && r->outcome != Outcome::kCancelled && charged_expansions(r->stats) >= probe;
     };
     auto tried = plan_one(one, table, budget(), false, nullptr, probe);
     if (!cut(tried)) return tried;
@@ -996,7 +1000,7 @@ Result<AirspacePlan> AirspacePlanner::plan_one(const PlanRequest& request,
   // The caller's expansion budget left after every search so far.
   // (Building a static leg is not charged: a cold and a warm cache give the same answer.)
   auto remaining = [&]() -> std::uint64_t {
-    const std::uint64_t charged = out.stats.expansions - out.stats.static_leg_expansions;
+    const std::uint64_t charged = charged_expansions(out.stats);
     const std::uint64_t limit = std::min(stop.max_expansions, cap);
     return limit > charged ? limit - charged : 0;
   };

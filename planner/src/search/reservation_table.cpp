@@ -207,6 +207,8 @@ struct ReservationTable::Entry {
   std::uint32_t owner;  ///< index into Store::owners
   std::uint16_t z0;     ///< first layer of the run
   std::uint16_t z1;     ///< last layer of the run (inclusive)
+  /// end - begin, or kOpenEnd for an entry busy for good (see Slot::span).
+  [[nodiscard]] std::uint32_t length() const { return end == kOpenEnd ? kOpenEnd : end - begin; }
 };
 
 struct ReservationTable::Slot {
@@ -563,7 +565,7 @@ Result<std::size_t> ReservationTable::commit(std::int64_t owner, std::vector<Pen
     if (o.columns.empty() || o.columns.back() != col) o.columns.push_back(col);
     Slot& s = st.make(static_cast<std::int32_t>(col % sx), static_cast<std::int32_t>(col / sx));
     for (const Entry& f : fresh) {
-      s.span = std::max(s.span, f.end == kOpenEnd ? kOpenEnd : f.end - f.begin);
+      s.span = std::max(s.span, f.length());
     }
     const std::uint32_t have = s.count();
     const auto need = static_cast<std::uint32_t>(have + fresh.size());
@@ -613,7 +615,7 @@ std::size_t ReservationTable::compact(std::uint32_t col, Drop&& drop) {
   std::uint32_t span = 0;  // of the entries kept: a released long entry stops widening reads
   for (std::uint32_t i = 0; i < n; ++i) {
     if (drop(b[i])) continue;
-    span = std::max(span, b[i].end == kOpenEnd ? kOpenEnd : b[i].end - b[i].begin);
+    span = std::max(span, b[i].length());
     b[kept++] = b[i];
   }
   if (kept == 0) {
